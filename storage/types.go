@@ -1,0 +1,144 @@
+package storage
+
+import (
+	"errors"
+	"time"
+
+	"github.com/folio-app/folio/reader"
+)
+
+// Sentinel errors, checked with errors.Is.
+var (
+	ErrNotFound    = errors.New("not found")
+	ErrBadQuery    = errors.New("bad search query")
+	ErrNewerSchema = errors.New("library was written by a newer Folio")
+	ErrInvalid     = errors.New("invalid input")
+)
+
+// Article is an article as the library holds it.
+type Article struct {
+	ID int64
+	// The extracted content. When loaded by Get, Images carries URL and
+	// ContentType only (no Data; see Library.Image) and Page is nil (see
+	// Library.Page).
+	reader.Article
+
+	Saved    time.Time
+	Updated  time.Time
+	Read     bool
+	Favorite bool
+	Archived bool
+	Tags     []string // sorted, as the user spelled them
+
+	// Fetched is false for a bookmark whose page has not been (or could not
+	// be) fetched; FetchError then says why, if a fetch was tried.
+	Fetched    bool
+	FetchError string
+}
+
+// Summary is the light row shown in lists and search results.
+type Summary struct {
+	ID          int64
+	URL         string
+	Title       string
+	Byline      string
+	SiteName    string
+	Lang        string
+	Excerpt     string
+	Published   time.Time
+	Saved       time.Time
+	Words       int
+	ReadingTime time.Duration
+	Read        bool
+	Favorite    bool
+	Archived    bool
+	Fetched     bool
+	Tags        []string
+}
+
+// Note is one timestamped note on an article.
+type Note struct {
+	ID        int64
+	ArticleID int64
+	Text      string
+	Created   time.Time
+	Updated   time.Time
+}
+
+// TagCount is a tag and how many articles carry it.
+type TagCount struct {
+	Name  string
+	Count int
+}
+
+// State selects articles by their read/favourite/archived flags.
+type State int
+
+const (
+	StateAll      State = iota // every article, archived included
+	StateUnread                // not read and not archived
+	StateFavorite              // favourite, archived or not
+	StateArchived              // archived
+)
+
+// Sort orders a listing.
+type Sort int
+
+const (
+	SortSaved     Sort = iota // newest saved first
+	SortPublished             // newest published first; unknown dates last
+	SortTitle                 // A→Z, case- and accent-insensitive
+)
+
+// Filter selects and orders articles for List and Search.
+type Filter struct {
+	Tag   string // case-insensitive; empty for any
+	Site  string // site name; empty for any
+	State State
+	Sort  Sort
+	// Limit is the page size (default 50, at most 1000).
+	Limit int
+	// After is the cursor returned with the previous page; empty for the first.
+	After string
+}
+
+// Mark is a change to an article's flags.
+type Mark int
+
+const (
+	MarkRead Mark = iota
+	MarkUnread
+	MarkFavorite
+	MarkUnfavorite
+	MarkArchive
+	MarkUnarchive
+)
+
+// AddOptions carries what the caller knows beyond the extracted article.
+type AddOptions struct {
+	Tags []string
+	// Saved overrides the saved time (imports keep the original); zero means now.
+	Saved    time.Time
+	Read     bool
+	Favorite bool
+	Archived bool
+	// Bookmark stores the link without content (Fetched=false); FetchError
+	// records why, if a fetch failed.
+	Bookmark   bool
+	FetchError string
+}
+
+// SearchResult is one hit of a full-text search.
+type SearchResult struct {
+	Summary
+	// Snippet is a short excerpt around the match, each matched term wrapped
+	// in SnippetOpen and SnippetClose.
+	Snippet string
+	Rank    float64
+}
+
+// Snippet markers around matched terms in SearchResult.Snippet.
+const (
+	SnippetOpen  = "\x02"
+	SnippetClose = "\x03"
+)
