@@ -1,0 +1,259 @@
+package reader
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gogs/chardet"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/transform"
+)
+
+// Errors a fetch can end with; the returned errors wrap them with the link
+// and the detail.
+var (
+	// ErrHTTPStatus: the server answered with something other than 2xx.
+	ErrHTTPStatus = errors.New("the server refused the page")
+	// ErrTooLarge: the page or image is larger than the Reader allows.
+	ErrTooLarge = errors.New("too large")
+	// ErrNotHTML: the link points at a PDF, an image, JSON or another non-page.
+	ErrNotHTML = errors.New("not a web page")
+	// ErrTooManyRedirects: more than MaxRedirects hops, or a loop.
+	ErrTooManyRedirects = errors.New("too many redirects")
+)
+
+// MaxRedirects is how many redirects a fetch follows before giving up.
+const MaxRedirects = 10
+
+const (
+	acceptHTML  = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	acceptImage = "image/avif,image/webp,image/apng,image/*,*/*;q=0.8"
+)
+
+// Page is a fetched web page, decoded to UTF-8.
+type Page struct {
+	URL         string // final URL after redirects
+	ContentType string // media type without parameters, e.g. "text/html"
+	HTML        []byte // the page as UTF-8
+}
+
+// Fetch downloads link and returns its HTML decoded to UTF-8. It refuses
+// links that are not http(s), answers that are not 2xx, bodies over
+// MaxPageBytes and responses that are not HTML.
+func (r *Reader) Fetch(ctx context.Context, link string) (*Page, error) {
+	u, err := ParseLink(link)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w; paste the full address, starting with https://", strings.TrimSpace(link), err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout())
+	defer cancel()
+
+	resp, body, err := r.get(ctx, u.String(), acceptHTML, "", r.maxPage())
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	final := resp.Request.URL.String()
+	header := resp.Header.Get("Content-Type")
+	mt := mediaType(header, body)
+	if mt != "text/html" && mt != "application/xhtml+xml" {
+		return nil, fmt.Errorf("fetch %s: %s is %s, %w", u, final, mt, ErrNotHTML)
+	}
+	return &Page{URL: final, ContentType: mt, HTML: decode(body, header)}, nil
+}
+
+// get performs one GET with the Reader's headers, redirect policy and size
+// limit, and returns the response (body already read and closed) and the
+// decompressed body.
+func (r *Reader) get(ctx context.Context, link, accept, referer string, limit int64) (*http.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("User-Agent", r.userAgent())
+	req.Header.Set("Accept", accept)
+	req.Header.Set("Accept-Language", "*")
+	// Setting Accept-Encoding ourselves switches off the transport's
+	// transparent gzip, so both encodings are decoded below.
+	req.Header.Set("Accept-Encoding", "gzip, deflate")
+	if referer != "" {
+		req.Header.Set("Referer", referer)
+	}
+	resp, err := r.client().Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, fmt.Errorf("no answer within %s: %w", r.timeout(), ctx.Err())
+		}
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp, nil, fmt.Errorf("the server answered %s: %w", statusText(resp), ErrHTTPStatus)
+	}
+	if resp.ContentLength > limit {
+		return resp, nil, fmt.Errorf("%d bytes, more than the %d allowed: %w", resp.ContentLength, limit, ErrTooLarge)
+	}
+	body, err := decompress(resp)
+	if err != nil {
+		return resp, nil, err
+	}
+	// The limit applies to the decoded size so a small gzip bomb cannot
+	// blow up memory.
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return resp, nil, fmt.Errorf("reading the answer took longer than %s: %w", r.timeout(), ctx.Err())
+		}
+		return resp, nil, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return resp, nil, fmt.Errorf("more than the %d bytes allowed: %w", limit, ErrTooLarge)
+	}
+	return resp, data, nil
+}
+
+func statusText(resp *http.Response) string {
+	if t := http.StatusText(resp.StatusCode); t != "" {
+		return fmt.Sprintf("%d %s", resp.StatusCode, t)
+	}
+	return resp.Status
+}
+
+// decompress undoes the Content-Encoding we asked for.
+func decompress(resp *http.Response) (io.Reader, error) {
+	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+	case "", "identity":
+		return resp.Body, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("gzip body: %w", err)
+		}
+		return zr, nil
+	case "deflate":
+		// "deflate" is meant to be zlib-wrapped, but some servers send raw
+		// DEFLATE; peek at the header to tell them apart.
+		buf := make([]byte, 2)
+		n, _ := io.ReadFull(resp.Body, buf)
+		rest := io.MultiReader(bytes.NewReader(buf[:n]), resp.Body)
+		if n == 2 && buf[0]&0x0f == 8 && (uint16(buf[0])<<8|uint16(buf[1]))%31 == 0 {
+			zr, err := zlib.NewReader(rest)
+			if err != nil {
+				return nil, fmt.Errorf("deflate body: %w", err)
+			}
+			return zr, nil
+		}
+		return flate.NewReader(rest), nil
+	default:
+		return nil, fmt.Errorf("unsupported content encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// mediaType returns the response's media type, sniffing the body when the
+// header is missing or too generic to trust.
+func mediaType(header string, body []byte) string {
+	mt, _, err := mime.ParseMediaType(header)
+	if err != nil {
+		mt = ""
+	}
+	mt = strings.ToLower(mt)
+	switch mt {
+	case "", "application/octet-stream", "binary/octet-stream", "application/unknown", "text/plain":
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(body))
+	}
+	return mt
+}
+
+// decode converts a page to UTF-8. The charset comes from, in order: a
+// byte-order mark, the Content-Type header, a <meta> in the first 1024
+// bytes, then sniffing: valid UTF-8 stays as is, otherwise a statistical
+// detector guesses, and windows-1252 is the last resort.
+func decode(body []byte, contentType string) []byte {
+	enc, _, certain := charset.DetermineEncoding(body, contentType)
+	if !certain {
+		enc = nil
+		if label := metaCharset(body); label != "" {
+			enc, _ = charset.Lookup(label)
+		}
+		if enc == nil {
+			enc = sniffEncoding(body)
+		}
+	}
+	if enc == encoding.Nop || enc == nil {
+		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
+	out, _, err := transform.Bytes(enc.NewDecoder(), body)
+	if err != nil {
+		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
+	return out
+}
+
+// metaCharset finds <meta charset> or <meta http-equiv=content-type> in the
+// first 1024 bytes, as the HTML spec's prescan does.
+func metaCharset(body []byte) string {
+	if len(body) > 1024 {
+		body = body[:1024]
+	}
+	z := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if string(name) != "meta" || !hasAttr {
+				continue
+			}
+			var cs, content string
+			var httpEquiv bool
+			for {
+				k, v, more := z.TagAttr()
+				switch strings.ToLower(string(k)) {
+				case "charset":
+					cs = string(v)
+				case "http-equiv":
+					httpEquiv = strings.EqualFold(string(v), "content-type")
+				case "content":
+					content = string(v)
+				}
+				if !more {
+					break
+				}
+			}
+			if cs != "" {
+				return strings.TrimSpace(cs)
+			}
+			if httpEquiv {
+				if _, params, err := mime.ParseMediaType(content); err == nil && params["charset"] != "" {
+					return params["charset"]
+				}
+			}
+		}
+	}
+}
+
+// sniffEncoding guesses the encoding of a page that does not declare one.
+func sniffEncoding(body []byte) encoding.Encoding {
+	if utf8.Valid(body) {
+		return encoding.Nop
+	}
+	if res, err := chardet.NewHtmlDetector().DetectBest(body); err == nil && res.Confidence >= 30 {
+		if enc, _ := charset.Lookup(res.Charset); enc != nil {
+			return enc
+		}
+	}
+	enc, _ := charset.Lookup("windows-1252")
+	return enc
+}

@@ -1,0 +1,222 @@
+package reader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// Defaults used when the matching Reader field is zero.
+const (
+	DefaultUserAgent     = "Folio/0.1 (+desktop article archive)"
+	DefaultTimeout       = 30 * time.Second
+	DefaultMaxPageBytes  = 20 << 20
+	DefaultMaxImageBytes = 10 << 20
+	DefaultImageWorkers  = 4
+)
+
+// ErrNoURL: a local file names no original address and the caller gave none.
+var ErrNoURL = errors.New("the original address of the page is unknown")
+
+// Stage is a step of reading an article, reported through Options.Progress.
+type Stage int
+
+// The stages of Read and ReadFile, in order.
+const (
+	StageFetching Stage = iota
+	StageExtracting
+	StageImages
+)
+
+func (s Stage) String() string {
+	switch s {
+	case StageFetching:
+		return "fetching"
+	case StageExtracting:
+		return "extracting"
+	case StageImages:
+		return "images"
+	}
+	return fmt.Sprintf("Stage(%d)", int(s))
+}
+
+// Options tunes one Read, ReadFile or Extract.
+type Options struct {
+	// Force keeps a page even when no article text is found on it.
+	Force bool
+	// Progress, when set, is called as each stage starts. It is called on
+	// the reading goroutine and must not block.
+	Progress func(Stage)
+}
+
+func (o Options) report(s Stage) {
+	if o.Progress != nil {
+		o.Progress(s)
+	}
+}
+
+// Reader fetches pages and their images. The zero value is not ready; use
+// New. Fields may be changed before first use; a Reader is then safe for
+// concurrent use.
+type Reader struct {
+	// Client does the HTTP work. Its redirect policy is wrapped so that no
+	// more than MaxRedirects hops are followed whatever it says.
+	Client        *http.Client
+	UserAgent     string
+	MaxPageBytes  int64
+	MaxImageBytes int64
+	// Timeout bounds a whole fetch (page, or one image), enforced through
+	// the context so it holds for any Client.
+	Timeout      time.Duration
+	ImageWorkers int
+}
+
+// New returns a Reader with the default limits. A nil client gets a plain
+// one; its timeout is the Reader's Timeout applied per request.
+func New(client *http.Client) *Reader {
+	if client == nil {
+		client = &http.Client{}
+	}
+	return &Reader{
+		Client:        client,
+		UserAgent:     DefaultUserAgent,
+		MaxPageBytes:  DefaultMaxPageBytes,
+		MaxImageBytes: DefaultMaxImageBytes,
+		Timeout:       DefaultTimeout,
+		ImageWorkers:  DefaultImageWorkers,
+	}
+}
+
+// Read fetches link, extracts its article and downloads its images.
+func (r *Reader) Read(ctx context.Context, link string, opts Options) (*Article, error) {
+	opts.report(StageFetching)
+	page, err := r.Fetch(ctx, link)
+	if err != nil {
+		return nil, err
+	}
+	opts.report(StageExtracting)
+	a, err := Extract(page.HTML, page.URL, opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.report(StageImages)
+	r.FetchImages(ctx, a)
+	return a, ctx.Err()
+}
+
+// ReadFile extracts the article of a page saved on disk (e.g. "Save page
+// as..." in a browser). link is the page's original address; when empty it
+// is taken from the file's canonical link or og:url. Images are downloaded
+// from the network as for Read.
+func (r *Reader) ReadFile(ctx context.Context, path, link string, opts Options) (*Article, error) {
+	opts.report(StageFetching)
+	raw, err := readFileLimited(path, r.maxPage())
+	if err != nil {
+		return nil, err
+	}
+	page := decode(raw, "")
+	if link != "" {
+		u, err := ParseLink(link)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: original address: %w", path, err)
+		}
+		link = u.String()
+	} else {
+		link = pageOwnURL(page)
+		if link == "" {
+			return nil, fmt.Errorf("read %s: %w: the file names no canonical link; give the article's address with --url", path, ErrNoURL)
+		}
+	}
+	opts.report(StageExtracting)
+	a, err := Extract(page, link, opts)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	opts.report(StageImages)
+	r.FetchImages(ctx, a)
+	return a, ctx.Err()
+}
+
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read page file: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > limit {
+		return nil, fmt.Errorf("read %s: %d bytes, more than the %d allowed: %w", path, st.Size(), limit, ErrTooLarge)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("read %s: more than the %d bytes allowed: %w", path, limit, ErrTooLarge)
+	}
+	return data, nil
+}
+
+// client returns a copy of the Reader's client whose redirect policy caps
+// the hops at MaxRedirects and names loops, whatever the caller's policy.
+func (r *Reader) client() *http.Client {
+	base := r.Client
+	if base == nil {
+		base = http.DefaultClient
+	}
+	c := *base
+	inner := base.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		for _, prev := range via {
+			if prev.URL.String() == req.URL.String() {
+				return fmt.Errorf("redirect loop back to %s: %w", req.URL, ErrTooManyRedirects)
+			}
+		}
+		if len(via) >= MaxRedirects {
+			return fmt.Errorf("more than %d redirects (last to %s): %w", MaxRedirects, req.URL, ErrTooManyRedirects)
+		}
+		if inner != nil {
+			return inner(req, via)
+		}
+		return nil
+	}
+	return &c
+}
+
+func (r *Reader) timeout() time.Duration {
+	if r.Timeout > 0 {
+		return r.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (r *Reader) userAgent() string {
+	if r.UserAgent != "" {
+		return r.UserAgent
+	}
+	return DefaultUserAgent
+}
+
+func (r *Reader) maxPage() int64 {
+	if r.MaxPageBytes > 0 {
+		return r.MaxPageBytes
+	}
+	return DefaultMaxPageBytes
+}
+
+func (r *Reader) maxImage() int64 {
+	if r.MaxImageBytes > 0 {
+		return r.MaxImageBytes
+	}
+	return DefaultMaxImageBytes
+}
+
+func (r *Reader) imageWorkers() int {
+	if r.ImageWorkers > 0 {
+		return r.ImageWorkers
+	}
+	return DefaultImageWorkers
+}
