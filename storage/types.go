@@ -13,6 +13,9 @@ var (
 	ErrBadQuery    = errors.New("bad search query")
 	ErrNewerSchema = errors.New("library was written by a newer Folio")
 	ErrInvalid     = errors.New("invalid input")
+	// ErrDuplicate is returned by Add, together with the existing article's
+	// id, when the link or canonical URL is already in the library.
+	ErrDuplicate = errors.New("article already in the library")
 )
 
 // Article is an article as the library holds it.
