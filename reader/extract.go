@@ -65,9 +65,9 @@ func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
 	}
 
 	a.Canonical = meta.canonical
-	a.Title = firstOf(parsed.Title(), meta.get("og:title", "twitter:title"), meta.title, u.String())
-	a.Byline = firstOf(parsed.Byline(), meta.author())
 	a.SiteName = firstOf(parsed.SiteName(), meta.get("og:site_name", "application-name"), u.Hostname())
+	a.Title = trimSiteName(firstOf(parsed.Title(), meta.get("og:title", "twitter:title"), meta.title, u.String()), a.SiteName)
+	a.Byline = firstOf(parsed.Byline(), meta.author())
 	a.Lang = firstOf(parsed.Language(), meta.lang)
 	a.Excerpt = firstOf(parsed.Excerpt(), meta.get("description", "og:description", "twitter:description"))
 	if img := firstOf(parsed.ImageURL(), meta.get("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")); img != "" {
@@ -81,6 +81,27 @@ func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
 		a.Published = meta.published()
 	}
 	return a, nil
+}
+
+// trimSiteName drops the site's name from a title written as
+// "Headline | Site" or "Site - Headline".
+func trimSiteName(title, site string) string {
+	if site == "" {
+		return title
+	}
+	lt, ls := strings.ToLower(title), strings.ToLower(site)
+	if len(lt) != len(title) || len(ls) != len(site) {
+		return title // lower-casing changed byte offsets; leave it alone
+	}
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " · ", " :: ", " » ", ": "} {
+		if strings.HasSuffix(lt, sep+ls) && len(title) > len(sep)+len(site) {
+			return strings.TrimSpace(title[:len(title)-len(sep)-len(site)])
+		}
+		if strings.HasPrefix(lt, ls+sep) && len(title) > len(sep)+len(site) {
+			return strings.TrimSpace(title[len(site)+len(sep):])
+		}
+	}
+	return title
 }
 
 func firstOf(vals ...string) string {

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // FetchImages downloads every image a.HTML shows, plus a.LeadImage when the
@@ -90,7 +91,7 @@ func imageURLs(fragment string) []string {
 	if fragment == "" {
 		return nil
 	}
-	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body"})
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Lazy-loading scripts keep the real image address in one of these
@@ -171,7 +172,7 @@ func unwrapNoscript(root *html.Node, base *url.URL) {
 				html.Render(&raw, c)
 			}
 		}
-		nodes, err := html.ParseFragment(strings.NewReader(raw.String()), &html.Node{Type: html.ElementNode, Data: "div"})
+		nodes, err := html.ParseFragment(strings.NewReader(raw.String()), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 		var fallback *html.Node
 		if err == nil {
 			for _, n := range nodes {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // leadWords are class or id words of the standfirst news sites print
@@ -55,7 +56,7 @@ func keepLead(body, lead *html.Node) {
 	if strings.Contains(textOf(body), text) {
 		return
 	}
-	p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: 0}
+	p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
 	for c := lead.FirstChild; c != nil; {
 		next := c.NextSibling
 		lead.RemoveChild(c)
