@@ -59,7 +59,7 @@ func seedArticle(tb testing.TB, base string) *reader.Article {
 	}
 	var meta struct {
 		Title, Byline, SiteName, Lang, Published, Excerpt, LeadImage string
-		ArticleImages                                               []string
+		ArticleImages                                                []string
 	}
 	if err := json.Unmarshal(raw, &meta); err != nil {
 		tb.Fatal(err)

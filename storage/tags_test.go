@@ -114,7 +114,7 @@ func TestNotes(t *testing.T) {
 	start := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
 	lib.now = steppingClock(start)
 	id := mustAdd(t, lib, simpleArticle("https://example.com/n", "N", "x"), AddOptions{}) // clock: +1s
-	n1, err := lib.AddNote(ctx, id, "  first thought  ")                                 // +2s
+	n1, err := lib.AddNote(ctx, id, "  first thought  ")                                  // +2s
 	if err != nil {
 		t.Fatal(err)
 	}
