@@ -16,9 +16,9 @@ import (
 // ErrNotArticle: the page has no article text; Options.Force saves it anyway.
 var ErrNotArticle = errors.New("no article text found")
 
-// minArticleRunes is the least body text, in non-space characters, that
-// counts as an article: a couple of sentences.
-const minArticleRunes = 200
+// minArticleWeight is the least body text that counts as an article; see
+// isArticleLength.
+const minArticleWeight = 200
 
 // Extract finds the article in page, a UTF-8 HTML document read from
 // pageURL. It does no network I/O, so a stored page can be extracted again.
@@ -60,7 +60,7 @@ func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
 		a.Text = blockText(body)
 	}
 	a.Words, a.ReadingTime = countWords(a.Text)
-	if textRunes(a.Text) < minArticleRunes && !opts.Force {
+	if !isArticleLength(a.Text) && !opts.Force {
 		return nil, fmt.Errorf("%w on %s; use force to save it anyway", ErrNotArticle, u)
 	}
 

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Errors a fetch can end with; the returned errors wrap them with the link
@@ -102,7 +103,7 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 		return resp, nil, fmt.Errorf("the server answered %s: %w", statusText(resp), ErrHTTPStatus)
 	}
 	if resp.ContentLength > limit {
-		return resp, nil, fmt.Errorf("%d bytes, more than the %d allowed: %w", resp.ContentLength, limit, ErrTooLarge)
+		return resp, nil, fmt.Errorf("%d bytes, more than the %d bytes allowed: %w", resp.ContentLength, limit, ErrTooLarge)
 	}
 	body, err := decompress(resp)
 	if err != nil {
@@ -180,24 +181,31 @@ func mediaType(header string, body []byte) string {
 // bytes, then sniffing: valid UTF-8 stays as is, otherwise a statistical
 // detector guesses, and windows-1252 is the last resort.
 func decode(body []byte, contentType string) []byte {
-	enc, _, certain := charset.DetermineEncoding(body, contentType)
+	enc, name, certain := charset.DetermineEncoding(body, contentType)
 	if !certain {
-		enc = nil
+		enc, name = nil, ""
 		if label := metaCharset(body); label != "" {
-			enc, _ = charset.Lookup(label)
+			enc, name = charset.Lookup(label)
 		}
 		if enc == nil {
-			enc = sniffEncoding(body)
+			enc, name = sniffEncoding(body)
 		}
 	}
-	if enc == encoding.Nop || enc == nil {
+	if name == "utf-8" {
+		body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
+		if utf8.Valid(body) {
+			return body
+		}
 		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	out, _, err := transform.Bytes(enc.NewDecoder(), body)
 	if err != nil {
 		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
-	return out
+	// Legacy charsets such as windows-1258 write Vietnamese tone marks as
+	// combining characters; compose them so search and display see the
+	// same letters as in a UTF-8 page.
+	return norm.NFC.Bytes(out)
 }
 
 // metaCharset finds <meta charset> or <meta http-equiv=content-type> in the
@@ -245,15 +253,14 @@ func metaCharset(body []byte) string {
 }
 
 // sniffEncoding guesses the encoding of a page that does not declare one.
-func sniffEncoding(body []byte) encoding.Encoding {
+func sniffEncoding(body []byte) (encoding.Encoding, string) {
 	if utf8.Valid(body) {
-		return encoding.Nop
+		return encoding.Nop, "utf-8"
 	}
 	if res, err := chardet.NewHtmlDetector().DetectBest(body); err == nil && res.Confidence >= 30 {
-		if enc, _ := charset.Lookup(res.Charset); enc != nil {
-			return enc
+		if enc, name := charset.Lookup(res.Charset); enc != nil {
+			return enc, name
 		}
 	}
-	enc, _ := charset.Lookup("windows-1252")
-	return enc
+	return charset.Lookup("windows-1252")
 }

@@ -175,7 +175,7 @@ func (r *Reader) client() *http.Client {
 				return fmt.Errorf("redirect loop back to %s: %w", req.URL, ErrTooManyRedirects)
 			}
 		}
-		if len(via) >= MaxRedirects {
+		if len(via) > MaxRedirects {
 			return fmt.Errorf("more than %d redirects (last to %s): %w", MaxRedirects, req.URL, ErrTooManyRedirects)
 		}
 		if inner != nil {

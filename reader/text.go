@@ -126,7 +126,13 @@ func isCJK(r rune) bool {
 // and estimates the reading time at 200 words or 500 CJK characters a
 // minute.
 func countWords(text string) (int, time.Duration) {
-	words, cjk := 0, 0
+	words, cjk := wordsAndCJK(text)
+	minutes := float64(words)/wordsPerMinute + float64(cjk)/cjkPerMinute
+	return words + cjk, time.Duration(math.Round(minutes*60)) * time.Second
+}
+
+// wordsAndCJK counts space-separated words and CJK characters apart.
+func wordsAndCJK(text string) (words, cjk int) {
 	inWord := false
 	for _, r := range text {
 		switch {
@@ -144,18 +150,13 @@ func countWords(text string) (int, time.Duration) {
 			inWord = false
 		}
 	}
-	minutes := float64(words)/wordsPerMinute + float64(cjk)/cjkPerMinute
-	rt := time.Duration(math.Round(minutes*60)) * time.Second
-	return words + cjk, rt
+	return words, cjk
 }
 
-// textRunes counts the non-space runes of s.
-func textRunes(s string) int {
-	n := 0
-	for _, r := range s {
-		if !isSpace(r) {
-			n++
-		}
-	}
-	return n
+// isArticleLength tells whether text is long enough to be an article: about
+// 40 words, or 100 characters of a script without spaces (the same couple
+// of sentences).
+func isArticleLength(text string) bool {
+	words, cjk := wordsAndCJK(text)
+	return words*5+cjk*2 >= minArticleWeight
 }
