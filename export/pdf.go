@@ -580,14 +580,14 @@ func (d *pdfDoc) code(code string, x, w float64) {
 // page height), centred, with its caption under it.
 func (d *pdfDoc) image(it *Item, b block, x, w float64) error {
 	f := d.f
-	ct, data, ok, err := it.image(d.ctx, d.imgs, b.src)
+	_, data, ok, err := it.image(d.ctx, d.imgs, b.src)
 	if err != nil {
 		return fmt.Errorf("load image %s: %w", b.src, err)
 	}
 	var name string
 	var iw, ih float64
 	if ok {
-		name, iw, ih = d.register(ct, data)
+		name, iw, ih = d.register(data)
 	}
 	if name == "" {
 		f.SetTextColor(120, 120, 120)
@@ -630,13 +630,14 @@ func (d *pdfDoc) image(it *Item, b block, x, w float64) error {
 // pixels; name is "" when the image cannot be embedded. PNG, JPEG and GIF
 // go in as they are; PNGs fpdf cannot read (16-bit, interlaced) are
 // re-encoded first.
-func (d *pdfDoc) register(contentType string, data []byte) (string, float64, float64) {
+// The bytes decide the format, not the stored content type: servers often
+// mislabel images.
+func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
 		return "", 0, 0 // WebP, SVG, AVIF, or broken
 	}
-	_ = contentType // the bytes decide: servers often mislabel images
-	if format == "png" && (pngNeedsReencode(data)) {
+	if format == "png" && pngNeedsReencode(data) {
 		img, _, err := image.Decode(bytes.NewReader(data))
 		if err != nil {
 			return "", 0, 0
