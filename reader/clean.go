@@ -258,17 +258,25 @@ func cleanBody(body *html.Node) {
 	}
 }
 
-// isLabelledLinks tells a block made of a short label followed by links.
+// isLabelledLinks tells a block made of a short label followed by links
+// and little else.
 func isLabelledLinks(n *html.Node) bool {
 	total := textLen(n)
 	if total == 0 || total > 400 || len(elements(n, "img")) > 0 {
 		return false
 	}
+	// Only innermost blocks: a container's "label" would be the article
+	// text before its first link.
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && blockTags[c.Data] && (n.Data != "ul" && n.Data != "ol" || c.Data != "li") {
+			return false
+		}
+	}
 	links := 0
 	for _, a := range elements(n, "a") {
 		links += textLen(a)
 	}
-	if links == 0 || float64(links) < 0.5*float64(total) {
+	if links == 0 {
 		return false
 	}
 	// The label is the text before the first link.
@@ -288,8 +296,24 @@ func isLabelledLinks(n *html.Node) bool {
 		return true
 	})
 	l := collapse(label.String())
-	if l == "" {
+	if l == "" || len([]rune(l)) > 30 {
 		return false
 	}
-	return labelledLinks.MatchString(l) || (strings.HasSuffix(l, ":") && len([]rune(l)) <= 30 && links >= total-len([]rune(l)))
+	// Past the label, nearly everything must be link text (allowing for
+	// the commas and dashes between links).
+	if rest := total - textRunes(l); float64(links) < 0.8*float64(rest) {
+		return false
+	}
+	return labelledLinks.MatchString(l) || strings.HasSuffix(l, ":")
+}
+
+// textRunes counts the non-space runes of s.
+func textRunes(s string) int {
+	n := 0
+	for _, r := range s {
+		if !isSpace(r) {
+			n++
+		}
+	}
+	return n
 }
