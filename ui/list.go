@@ -1,0 +1,656 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/folio-app/folio/storage"
+)
+
+// listStore is what the article list reads.
+type listStore interface {
+	List(ctx context.Context, f storage.Filter) ([]storage.Summary, string, error)
+	Count(ctx context.Context, f storage.Filter) (int, error)
+	Search(ctx context.Context, q string, f storage.Filter) ([]storage.SearchResult, error)
+	Get(ctx context.Context, id int64) (*storage.Article, error)
+}
+
+const (
+	pageSize    = 200 // rows fetched per page as the list scrolls
+	searchLimit = 200 // best matches shown for a search
+	prefetchAt  = 60  // rows from the end at which the next page is fetched
+)
+
+// listRow is one line of the list: an article and, in a search, its snippet.
+type listRow struct {
+	storage.Summary
+	Snippet string
+}
+
+// articleList is the middle pane: the articles of the current filter or
+// search, loaded a page at a time as the list scrolls, with its own
+// multi-selection (Ctrl/Shift-click) since widget.List selects one item.
+type articleList struct {
+	u *UI
+
+	rows    []listRow
+	next    string // cursor of the next page; empty at the end
+	loading bool
+	gen     int // bumped on each reload so late pages of an old query are dropped
+	filter  storage.Filter
+	query   string
+	count   int
+
+	sel    map[int64]bool
+	anchor int // index a Shift-click extends from
+	cursor int // index the keyboard is on
+
+	widget  *listWidget
+	header  *widget.Label
+	sortSel *widget.Select
+	empty   *widget.Label
+	stack   *fyne.Container
+}
+
+var sortNames = []string{"Newest saved", "Newest published", "Title A–Z"}
+
+func newArticleList(u *UI) *articleList {
+	l := &articleList{u: u, sel: map[int64]bool{}, anchor: -1, cursor: -1}
+	p := u.app.Preferences()
+	l.filter.State = storage.State(p.IntWithFallback(prefFilterState, int(storage.StateAll)))
+	l.filter.Tag = p.String(prefFilterTag)
+	l.filter.Sort = storage.Sort(p.IntWithFallback(prefSort, int(storage.SortSaved)))
+	return l
+}
+
+func (l *articleList) build() fyne.CanvasObject {
+	l.widget = newListWidget(l)
+	l.header = widget.NewLabel("")
+	l.header.TextStyle.Bold = true
+	l.header.Truncation = fyne.TextTruncateEllipsis
+	l.sortSel = widget.NewSelect(sortNames, func(s string) {
+		for i, n := range sortNames {
+			if n == s && storage.Sort(i) != l.filter.Sort {
+				l.filter.Sort = storage.Sort(i)
+				l.u.app.Preferences().SetInt(prefSort, i)
+				l.reload()
+			}
+		}
+	})
+	if int(l.filter.Sort) < len(sortNames) {
+		l.sortSel.Selected = sortNames[l.filter.Sort]
+	}
+	l.empty = widget.NewLabel("")
+	l.empty.Alignment = fyne.TextAlignCenter
+	l.empty.Wrapping = fyne.TextWrapWord
+	l.empty.Hide()
+	l.stack = container.NewStack(l.widget, container.NewPadded(container.NewVBox(l.empty)))
+	top := container.NewBorder(nil, nil, nil, l.sortSel, l.header)
+	return container.NewBorder(top, nil, nil, nil, l.stack)
+}
+
+// setFilter shows the articles of a sidebar entry.
+func (l *articleList) setFilter(state storage.State, tag string) {
+	if l.filter.State == state && l.filter.Tag == tag {
+		return
+	}
+	l.filter.State, l.filter.Tag = state, tag
+	p := l.u.app.Preferences()
+	p.SetInt(prefFilterState, int(state))
+	p.SetString(prefFilterTag, tag)
+	l.clearSelection()
+	l.reload()
+}
+
+// setQuery searches (or, for an empty query, lists again).
+func (l *articleList) setQuery(q string) {
+	q = strings.TrimSpace(q)
+	if q == l.query {
+		return
+	}
+	l.query = q
+	l.clearSelection()
+	l.reload()
+}
+
+// reload fetches the first page of the current filter or search.
+func (l *articleList) reload() {
+	l.gen++
+	gen, f, q := l.gen, l.filter, l.query
+	l.loading = true
+	l.u.bg.run(func(ctx context.Context) func() {
+		var rows []listRow
+		var next string
+		var err error
+		if q != "" {
+			f.Limit = searchLimit
+			var hits []storage.SearchResult
+			hits, err = l.u.lib.Search(ctx, q, f)
+			rows = make([]listRow, len(hits))
+			for i, h := range hits {
+				rows[i] = listRow{Summary: h.Summary, Snippet: h.Snippet}
+			}
+		} else {
+			f.Limit = pageSize
+			var items []storage.Summary
+			items, next, err = l.u.lib.List(ctx, f)
+			rows = make([]listRow, len(items))
+			for i, s := range items {
+				rows[i] = listRow{Summary: s}
+			}
+		}
+		count := len(rows)
+		if err == nil && q == "" {
+			count, err = l.u.lib.Count(ctx, f)
+		}
+		total := -1
+		if err == nil && q == "" && f.State == storage.StateAll && f.Tag == "" && f.Site == "" {
+			total = count
+		} else if err == nil {
+			total, err = l.u.lib.Count(ctx, storage.Filter{})
+		}
+		return func() {
+			if gen != l.gen {
+				return
+			}
+			l.loading = false
+			if err != nil {
+				l.u.log.Error("load the article list", "query", q, "err", err)
+				l.showEmpty(explain(err))
+				return
+			}
+			l.rows, l.next, l.count = rows, next, count
+			l.cursor = l.indexOf(l.cursorID())
+			l.updateHeader()
+			l.widget.Refresh()
+			if gen == 1 || l.cursor < 0 {
+				l.widget.ScrollToTop()
+			}
+			l.u.setTotal(total)
+		}
+	})
+}
+
+// loadMore fetches the next page when the list nears its end.
+func (l *articleList) loadMore() {
+	if l.loading || l.next == "" || l.query != "" {
+		return
+	}
+	l.loading = true
+	gen, f := l.gen, l.filter
+	f.Limit, f.After = pageSize, l.next
+	l.u.bg.run(func(ctx context.Context) func() {
+		items, next, err := l.u.lib.List(ctx, f)
+		return func() {
+			if gen != l.gen {
+				return
+			}
+			l.loading = false
+			if err != nil {
+				l.u.fail("load more articles", err)
+				return
+			}
+			for _, s := range items {
+				l.rows = append(l.rows, listRow{Summary: s})
+			}
+			l.next = next
+			l.widget.Refresh()
+		}
+	})
+}
+
+func (l *articleList) updateHeader() {
+	var b strings.Builder
+	switch {
+	case l.query != "":
+		switch n := len(l.rows); {
+		case n == 0:
+			b.WriteString("No matches")
+		case n >= searchLimit:
+			b.WriteString("Best " + strconv.Itoa(n) + " matches")
+		case n == 1:
+			b.WriteString("1 match")
+		default:
+			b.WriteString(strconv.Itoa(n) + " matches")
+		}
+	default:
+		b.WriteString(filterTitle(l.filter))
+		b.WriteString(" · ")
+		b.WriteString(plural(l.count, "article", "articles"))
+	}
+	l.header.SetText(b.String())
+	switch {
+	case len(l.rows) > 0:
+		l.empty.Hide()
+	case l.query != "":
+		l.showEmpty("Nothing in your library matches “" + l.query + "”. Try fewer or different words.")
+	case l.filter.Tag != "":
+		l.showEmpty("No articles tagged “" + l.filter.Tag + "” here.")
+	case l.filter.State == storage.StateUnread:
+		l.showEmpty("You've read everything. Well done.")
+	case l.filter.State == storage.StateFavorite:
+		l.showEmpty("No favourites yet. Star an article to find it here.")
+	case l.filter.State == storage.StateArchived:
+		l.showEmpty("Nothing archived yet.")
+	default:
+		l.showEmpty("No articles.")
+	}
+}
+
+func (l *articleList) showEmpty(msg string) {
+	l.empty.SetText(msg)
+	l.empty.Show()
+}
+
+func filterTitle(f storage.Filter) string {
+	if f.Tag != "" {
+		return "#" + f.Tag
+	}
+	switch f.State {
+	case storage.StateUnread:
+		return "Unread"
+	case storage.StateFavorite:
+		return "Favourites"
+	case storage.StateArchived:
+		return "Archive"
+	}
+	return "All articles"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return formatCount(n) + " " + many
+}
+
+// formatCount writes n with thousands separators: 100,000.
+func formatCount(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func (l *articleList) indexOf(id int64) int {
+	if id == 0 {
+		return -1
+	}
+	for i := range l.rows {
+		if l.rows[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (l *articleList) cursorID() int64 {
+	if l.cursor >= 0 && l.cursor < len(l.rows) {
+		return l.rows[l.cursor].ID
+	}
+	if l.u.view != nil {
+		return l.u.view.id
+	}
+	return 0
+}
+
+// click handles a tap on row i: plain opens it, Ctrl toggles it in the
+// selection, Shift selects the range from the last click.
+func (l *articleList) click(i int, mods fyne.KeyModifier) {
+	if i < 0 || i >= len(l.rows) {
+		return
+	}
+	l.u.win.Canvas().Focus(l.widget)
+	id := l.rows[i].ID
+	switch {
+	case mods&fyne.KeyModifierShift != 0 && l.anchor >= 0:
+		lo, hi := min(l.anchor, i), max(l.anchor, i)
+		if mods&fyne.KeyModifierShortcutDefault == 0 {
+			clear(l.sel)
+		}
+		for j := lo; j <= hi && j < len(l.rows); j++ {
+			l.sel[l.rows[j].ID] = true
+		}
+	case mods&fyne.KeyModifierShortcutDefault != 0:
+		if l.sel[id] {
+			delete(l.sel, id)
+		} else {
+			l.sel[id] = true
+			// Ctrl-clicking a second article keeps the open one selected.
+			if len(l.sel) == 1 && l.u.view.id != 0 && l.u.view.id != id && l.indexOf(l.u.view.id) >= 0 {
+				l.sel[l.u.view.id] = true
+			}
+		}
+		l.anchor = i
+	default:
+		clear(l.sel)
+		l.sel[id] = true
+		l.anchor = i
+		l.cursor = i
+		l.widget.Refresh()
+		l.u.view.show(id)
+		return
+	}
+	l.cursor = i
+	l.widget.Refresh()
+	l.selectionChanged()
+}
+
+func (l *articleList) selectionChanged() {
+	ids := l.selectedIDs()
+	if len(ids) > 1 {
+		l.u.view.showMany(ids)
+	} else if len(ids) == 1 && ids[0] != l.u.view.id {
+		l.u.view.show(ids[0])
+	}
+}
+
+// move puts the keyboard cursor d rows away and selects that row.
+func (l *articleList) move(d int) {
+	if len(l.rows) == 0 {
+		return
+	}
+	i := l.cursor + d
+	if l.cursor < 0 {
+		i = 0
+	}
+	i = max(0, min(i, len(l.rows)-1))
+	l.cursor, l.anchor = i, i
+	clear(l.sel)
+	l.sel[l.rows[i].ID] = true
+	l.widget.ScrollTo(i)
+	l.widget.Refresh()
+}
+
+// openCursor opens the row the keyboard is on.
+func (l *articleList) openCursor() {
+	if l.cursor >= 0 && l.cursor < len(l.rows) {
+		l.u.view.show(l.rows[l.cursor].ID)
+	}
+}
+
+// selectID selects one article if it is loaded, scrolling to it.
+func (l *articleList) selectID(id int64) {
+	clear(l.sel)
+	l.sel[id] = true
+	if i := l.indexOf(id); i >= 0 {
+		l.cursor, l.anchor = i, i
+		l.widget.ScrollTo(i)
+	}
+	l.widget.Refresh()
+}
+
+func (l *articleList) clearSelection() {
+	clear(l.sel)
+	l.anchor = -1
+}
+
+// selectedIDs lists the selection in list order.
+func (l *articleList) selectedIDs() []int64 {
+	if len(l.sel) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(l.sel))
+	seen := 0
+	for _, r := range l.rows {
+		if l.sel[r.ID] {
+			ids = append(ids, r.ID)
+			seen++
+		}
+	}
+	if seen < len(l.sel) {
+		// selected articles that a reload left out of the list still count
+		for id := range l.sel {
+			if l.indexOf(id) < 0 {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+// patch changes loaded rows in place, e.g. after marking them read.
+func (l *articleList) patch(ids []int64, f func(*storage.Summary)) {
+	want := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	for i := range l.rows {
+		if want[l.rows[i].ID] {
+			f(&l.rows[i].Summary)
+			l.widget.RefreshItem(i)
+		}
+	}
+	// A row that no longer fits the filter stays until the next reload so
+	// that it does not vanish under the pointer.
+}
+
+// remove drops deleted articles from the list.
+func (l *articleList) remove(ids []int64) {
+	gone := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		gone[id] = true
+		delete(l.sel, id)
+	}
+	kept := l.rows[:0]
+	for _, r := range l.rows {
+		if !gone[r.ID] {
+			kept = append(kept, r)
+		}
+	}
+	l.count -= len(l.rows) - len(kept)
+	l.rows = kept
+	l.cursor = min(l.cursor, len(l.rows)-1)
+	l.updateHeader()
+	l.widget.Refresh()
+}
+
+// added shows a newly saved article. Newest-first lists without a search get
+// it at the top at once; other orders reload.
+func (l *articleList) added(id int64) {
+	if l.query != "" || l.filter.Sort != storage.SortSaved || l.filter.State == storage.StateFavorite ||
+		l.filter.State == storage.StateArchived || l.filter.Tag != "" {
+		l.u.bg.run(func(ctx context.Context) func() {
+			total, err := l.u.lib.Count(ctx, storage.Filter{})
+			return func() {
+				if err == nil {
+					l.u.setTotal(total)
+				}
+			}
+		})
+		return
+	}
+	l.reload()
+}
+
+// listWidget is a widget.List that the keyboard drives: Up/Down move, Enter
+// opens, Delete deletes, Ctrl+V saves a copied link.
+type listWidget struct {
+	widget.List
+	owner *articleList
+}
+
+func newListWidget(owner *articleList) *listWidget {
+	w := &listWidget{owner: owner}
+	w.Length = func() int { return len(owner.rows) }
+	w.CreateItem = func() fyne.CanvasObject { return newArticleRow(owner) }
+	w.UpdateItem = func(i widget.ListItemID, o fyne.CanvasObject) {
+		if i >= len(owner.rows)-prefetchAt {
+			owner.loadMore()
+		}
+		o.(*articleRow).bind(i, &owner.rows[i], owner.sel[owner.rows[i].ID])
+	}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+func (w *listWidget) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyUp:
+		w.owner.move(-1)
+	case fyne.KeyDown:
+		w.owner.move(1)
+	case fyne.KeyReturn, fyne.KeyEnter:
+		w.owner.openCursor()
+	case fyne.KeyDelete:
+		w.owner.u.confirmDelete(w.owner.u.targets())
+	default:
+		w.List.TypedKey(ev)
+	}
+}
+
+// TypedShortcut saves a copied link pasted onto the list.
+func (w *listWidget) TypedShortcut(s fyne.Shortcut) {
+	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil {
+		if w.owner.u.queueText(p.Clipboard.Content()) == 0 {
+			w.owner.u.showStatus("The clipboard holds no web link to save.")
+		}
+	}
+}
+
+// articleRow draws one article: title, then site · date · reading time ·
+// tags, then the excerpt or the search snippet with matches in bold. A bar
+// on the left marks it unread.
+type articleRow struct {
+	widget.BaseWidget
+	list  *articleList
+	index int
+	mods  fyne.KeyModifier
+
+	bg     *canvas.Rectangle
+	unread *canvas.Rectangle
+	text   *widget.RichText
+	title  *widget.TextSegment
+	meta   *widget.TextSegment
+}
+
+var (
+	_ fyne.Tappable     = (*articleRow)(nil)
+	_ desktop.Mouseable = (*articleRow)(nil)
+)
+
+func newArticleRow(l *articleList) *articleRow {
+	r := &articleRow{list: l, index: -1}
+	r.bg = canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
+	r.bg.CornerRadius = theme.Size(theme.SizeNameSelectionRadius)
+	r.bg.Hide()
+	r.unread = canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	r.unread.SetMinSize(fyne.NewSize(3, 0))
+	r.title = &widget.TextSegment{Text: "Title", Style: widget.RichTextStyle{SizeName: theme.SizeNameText, TextStyle: fyne.TextStyle{Bold: true}}}
+	r.meta = &widget.TextSegment{Text: "Site", Style: widget.RichTextStyle{SizeName: theme.SizeNameCaptionText, ColorName: theme.ColorNamePlaceHolder}}
+	r.text = widget.NewRichText(r.title, r.meta, excerptSegment("Excerpt"))
+	r.text.Truncation = fyne.TextTruncateEllipsis
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *articleRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(r.bg, container.NewBorder(nil, nil, r.unread, nil, r.text)))
+}
+
+func excerptSegment(text string) *widget.TextSegment {
+	return &widget.TextSegment{Text: text, Style: widget.RichTextStyle{SizeName: theme.SizeNameText, ColorName: theme.ColorNameForeground, Inline: true}}
+}
+
+func (r *articleRow) bind(i int, row *listRow, selected bool) {
+	r.index = i
+	title := row.Title
+	if title == "" {
+		title = row.URL
+	}
+	if row.Favorite {
+		title = "★ " + title
+	}
+	r.title.Text = title
+	r.title.Style.TextStyle.Bold = !row.Read
+	r.meta.Text = metaLine(&row.Summary)
+
+	segs := []widget.RichTextSegment{r.title, r.meta}
+	if row.Snippet != "" {
+		segs = append(segs, snippetSegments(row.Snippet)...)
+	} else if row.Excerpt != "" {
+		segs = append(segs, excerptSegment(collapse(row.Excerpt)))
+	} else {
+		segs = append(segs, excerptSegment(" "))
+	}
+	r.text.Segments = segs
+	if row.Read {
+		r.unread.Hide()
+	} else {
+		r.unread.Show()
+	}
+	if selected {
+		r.bg.Show()
+	} else {
+		r.bg.Hide()
+	}
+	r.text.Refresh()
+}
+
+// metaLine is "site · 13 Jan 2022 · 5 min · #tag #tag".
+func metaLine(s *storage.Summary) string {
+	parts := make([]string, 0, 5)
+	if s.SiteName != "" {
+		parts = append(parts, s.SiteName)
+	}
+	parts = append(parts, formatDate(s.Saved))
+	if s.ReadingTime > 0 {
+		parts = append(parts, formatReadingTime(s.ReadingTime))
+	}
+	if !s.Fetched {
+		parts = append(parts, "not fetched")
+	}
+	if s.Archived {
+		parts = append(parts, "archived")
+	}
+	if len(s.Tags) > 0 {
+		parts = append(parts, "#"+strings.Join(s.Tags, " #"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// snippetSegments renders a search snippet with its matched terms in bold.
+func snippetSegments(snippet string) []widget.RichTextSegment {
+	snippet = collapse(snippet)
+	var segs []widget.RichTextSegment
+	for snippet != "" {
+		open := strings.Index(snippet, storage.SnippetOpen)
+		if open < 0 {
+			segs = append(segs, excerptSegment(snippet))
+			break
+		}
+		if open > 0 {
+			segs = append(segs, excerptSegment(snippet[:open]))
+		}
+		rest := snippet[open+len(storage.SnippetOpen):]
+		end := strings.Index(rest, storage.SnippetClose)
+		if end < 0 {
+			end = len(rest)
+		}
+		hit := excerptSegment(rest[:end])
+		hit.Style.TextStyle.Bold = true
+		hit.Style.ColorName = theme.ColorNamePrimary
+		segs = append(segs, hit)
+		snippet = strings.TrimPrefix(rest[end:], storage.SnippetClose)
+	}
+	return segs
+}
+
+func (r *articleRow) Tapped(*fyne.PointEvent) {
+	mods := r.mods
+	r.mods = 0
+	r.list.click(r.index, mods)
+}
+
+// MouseDown remembers the modifier keys for the tap that follows.
+func (r *articleRow) MouseDown(ev *desktop.MouseEvent) { r.mods = ev.Modifier }
+func (r *articleRow) MouseUp(*desktop.MouseEvent)      {}

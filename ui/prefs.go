@@ -1,0 +1,27 @@
+package ui
+
+// Preference keys, in one place so that a rename is one edit and no two
+// panels fight over a name.
+const (
+	prefWindowWidth  = "window.width"
+	prefWindowHeight = "window.height"
+	prefSplitSidebar = "split.sidebar" // sidebar | rest
+	prefSplitList    = "split.list"    // list | reader
+	prefSplitNotes   = "split.notes"   // article / notes
+	prefTextScale    = "reader.textScale"
+	prefFilterState  = "filter.state"
+	prefFilterTag    = "filter.tag"
+	prefSort         = "filter.sort"
+)
+
+// Defaults for the preferences above.
+const (
+	defaultWidth        = 1280
+	defaultHeight       = 800
+	defaultSplitSidebar = 0.18
+	defaultSplitList    = 0.36
+	defaultSplitNotes   = 0.78
+	minTextScale        = 0.7
+	maxTextScale        = 2.0
+	textScaleStep       = 0.1
+)

@@ -1,0 +1,304 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/storage"
+)
+
+// saveStore is what saving writes.
+type saveStore interface {
+	Lookup(ctx context.Context, link string) (int64, error)
+	Add(ctx context.Context, a *reader.Article, opts storage.AddOptions) (int64, error)
+	Replace(ctx context.Context, id int64, a *reader.Article) error
+	Get(ctx context.Context, id int64) (*storage.Article, error)
+}
+
+// saveRequest is one thing to save: a link, a saved page on disk, or an
+// article to fetch again.
+type saveRequest struct {
+	link    string
+	path    string
+	force   bool  // keep the page even without article text
+	refetch int64 // re-fetch this article in place
+}
+
+func (r saveRequest) label() string {
+	if r.path != "" {
+		return filepath.Base(r.path)
+	}
+	return r.link
+}
+
+// jobState is where a job stands.
+type jobState int
+
+const (
+	jobWaiting jobState = iota
+	jobRunning
+	jobDone
+	jobFailed
+)
+
+// saveJob is one request in the queue, with its own cancel.
+type saveJob struct {
+	req    saveRequest
+	state  jobState
+	id     int64 // the article saved (or found)
+	err    error
+	cancel context.CancelFunc
+
+	label  *widget.Label
+	status *widget.Label
+	stop   *widget.Button
+	retry  *widget.Button
+	row    fyne.CanvasObject
+}
+
+// saveQueue saves links in the background, a few at a time, and shows each
+// one's progress with a cancel button. Finished rows stay until cleared so
+// that failures can be read.
+type saveQueue struct {
+	u     *UI
+	slots chan struct{}
+	jobs  []*saveJob
+
+	box     *fyne.Container
+	message *widget.Label
+	clear   *widget.Button
+	panel   *fyne.Container
+	holder  *fyne.Container // where the panel sits in the panes
+	msgTmr  *time.Timer
+}
+
+func newSaveQueue(u *UI, workers int) *saveQueue {
+	return &saveQueue{u: u, slots: make(chan struct{}, workers)}
+}
+
+func (q *saveQueue) build() fyne.CanvasObject {
+	q.box = container.NewVBox()
+	q.message = widget.NewLabel("")
+	q.message.Wrapping = fyne.TextWrapWord
+	q.message.Hide()
+	q.clear = widget.NewButton("Clear finished", q.clearFinished)
+	q.clear.Importance = widget.LowImportance
+	q.clear.Hide()
+	scroll := container.NewVScroll(q.box)
+	scroll.SetMinSize(fyne.NewSize(0, 0))
+	q.panel = container.NewVBox(widget.NewSeparator(), q.message, container.NewBorder(nil, nil, nil, q.clear), q.box)
+	q.holder = container.NewStack(q.panel)
+	return q.holder
+}
+
+// moveTo puts the queue on the first-run screen or back under the list.
+func (q *saveQueue) moveTo(welcome bool) {
+	if welcome {
+		q.holder.Objects = nil
+		q.u.welcomeQueue.Objects = []fyne.CanvasObject{q.panel}
+	} else {
+		q.u.welcomeQueue.Objects = nil
+		q.holder.Objects = []fyne.CanvasObject{q.panel}
+	}
+	q.holder.Refresh()
+	q.u.welcomeQueue.Refresh()
+}
+
+// note shows a one-line message above the queue for a while.
+func (q *saveQueue) note(msg string) {
+	q.message.SetText(msg)
+	q.message.Show()
+	if q.msgTmr != nil {
+		q.msgTmr.Stop()
+	}
+	q.msgTmr = q.u.bg.after(8*time.Second, func() {
+		if q.message.Text == msg {
+			q.message.Hide()
+		}
+	})
+}
+
+// add queues a request and starts its worker, which waits for a free slot.
+func (q *saveQueue) add(req saveRequest) *saveJob {
+	ctx, cancel := context.WithCancel(q.u.bg.ctx)
+	j := &saveJob{req: req, cancel: cancel}
+	j.label = widget.NewLabel(req.label())
+	j.label.Truncation = fyne.TextTruncateEllipsis
+	j.status = widget.NewLabel("Waiting…")
+	j.status.Importance = widget.LowImportance
+	j.status.Wrapping = fyne.TextWrapWord
+	j.stop = widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
+		j.cancel()
+		if j.state == jobWaiting || j.state == jobRunning {
+			j.status.SetText("Cancelling…")
+		}
+	})
+	j.stop.Importance = widget.LowImportance
+	j.retry = widget.NewButton("Save anyway", func() {
+		q.remove(j)
+		req := j.req
+		req.force = true
+		q.add(req)
+	})
+	j.retry.Hide()
+	j.row = container.NewBorder(nil, nil, nil, container.NewHBox(j.retry, j.stop), container.NewVBox(j.label, j.status))
+	q.jobs = append(q.jobs, j)
+	q.box.Add(j.row)
+	q.u.bg.run(func(context.Context) func() {
+		id, err := q.work(ctx, j)
+		cancel()
+		return func() { q.finish(j, id, err) }
+	})
+	return j
+}
+
+// refetch fetches an article's page again and replaces its content,
+// keeping tags, notes and flags.
+func (q *saveQueue) refetch(id int64) {
+	i := q.u.list.indexOf(id)
+	link := ""
+	if i >= 0 {
+		link = q.u.list.rows[i].URL
+	} else if q.u.view.art != nil && q.u.view.id == id {
+		link = q.u.view.art.URL
+	}
+	if link == "" {
+		return
+	}
+	q.add(saveRequest{link: link, refetch: id, force: true})
+}
+
+// work runs on a goroutine: it waits for a slot, then fetches and stores.
+func (q *saveQueue) work(ctx context.Context, j *saveJob) (int64, error) {
+	select {
+	case q.slots <- struct{}{}:
+		defer func() { <-q.slots }()
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	say := func(s string) { q.u.bg.ui(func() { j.state = jobRunning; j.status.SetText(s) }) }
+	opts := reader.Options{Force: j.req.force, Progress: func(s reader.Stage) { say(stageText(s)) }}
+	if j.req.refetch != 0 {
+		say("Fetching the page again…")
+		a, err := q.u.rdr.Read(ctx, j.req.link, opts)
+		if err != nil {
+			return 0, err
+		}
+		say("Saving to your library…")
+		return j.req.refetch, q.u.lib.Replace(ctx, j.req.refetch, a)
+	}
+	if j.req.link != "" {
+		if id, err := q.u.lib.Lookup(ctx, j.req.link); err == nil {
+			return id, storage.ErrDuplicate
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			return 0, err
+		}
+	}
+	var a *reader.Article
+	var err error
+	if j.req.path != "" {
+		a, err = q.u.rdr.ReadFile(ctx, j.req.path, "", opts)
+	} else {
+		a, err = q.u.rdr.Read(ctx, j.req.link, opts)
+	}
+	if err != nil {
+		return 0, err
+	}
+	say("Saving to your library…")
+	return q.u.lib.Add(ctx, a, storage.AddOptions{})
+}
+
+func stageText(s reader.Stage) string {
+	switch s {
+	case reader.StageFetching:
+		return "Fetching the page…"
+	case reader.StageExtracting:
+		return "Finding the article text…"
+	case reader.StageImages:
+		return "Saving the pictures…"
+	}
+	return "Working…"
+}
+
+// finish shows how a job ended and what it changed.
+func (q *saveQueue) finish(j *saveJob, id int64, err error) {
+	j.id, j.err = id, err
+	j.stop.Hide()
+	q.clear.Show()
+	switch {
+	case err == nil:
+		j.state = jobDone
+		if j.req.refetch != 0 {
+			j.status.SetText("Fetched again")
+			if q.u.view.id == id {
+				q.u.view.show(id)
+			}
+			q.u.list.added(id)
+			return
+		}
+		j.status.SetText("Saved")
+		q.u.articleSaved(id)
+	case errors.Is(err, storage.ErrDuplicate) && id != 0:
+		j.state = jobDone
+		j.status.SetText("Already in your library")
+		q.u.reveal(id)
+	default:
+		j.state = jobFailed
+		j.status.Importance = widget.DangerImportance
+		j.status.SetText(explain(err))
+		if errors.Is(err, reader.ErrNotArticle) {
+			j.retry.Show()
+		}
+		if !errors.Is(err, context.Canceled) {
+			q.u.log.Error("save", "link", j.req.label(), "err", err)
+		}
+	}
+}
+
+func (q *saveQueue) remove(j *saveJob) {
+	for i, k := range q.jobs {
+		if k == j {
+			q.jobs = append(q.jobs[:i], q.jobs[i+1:]...)
+			break
+		}
+	}
+	q.box.Remove(j.row)
+}
+
+// clearFinished removes the rows of jobs that have ended.
+func (q *saveQueue) clearFinished() {
+	kept := q.jobs[:0]
+	objs := make([]fyne.CanvasObject, 0, len(q.jobs))
+	for _, j := range q.jobs {
+		if j.state == jobDone || j.state == jobFailed {
+			continue
+		}
+		kept = append(kept, j)
+		objs = append(objs, j.row)
+	}
+	q.jobs = kept
+	q.box.Objects = objs
+	q.box.Refresh()
+	if len(kept) == 0 {
+		q.clear.Hide()
+	}
+}
+
+// busy counts jobs not yet finished.
+func (q *saveQueue) busy() int {
+	n := 0
+	for _, j := range q.jobs {
+		if j.state == jobWaiting || j.state == jobRunning {
+			n++
+		}
+	}
+	return n
+}

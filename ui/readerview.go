@@ -1,0 +1,500 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/folio-app/folio/storage"
+)
+
+// viewStore is what the reader reads and changes.
+type viewStore interface {
+	Get(ctx context.Context, id int64) (*storage.Article, error)
+	Image(ctx context.Context, articleID int64, url string) (string, []byte, error)
+	Mark(ctx context.Context, ids []int64, m storage.Mark) error
+	Delete(ctx context.Context, ids ...int64) error
+	Count(ctx context.Context, f storage.Filter) (int, error)
+}
+
+// readerWidth caps the text column so lines stay readable on wide windows.
+const readerWidth = 760
+
+// readerView is the right pane: the open article rendered from its stored
+// HTML, its tags and notes, and the actions on it (or on a multi-selection).
+type readerView struct {
+	u       *UI
+	id      int64 // open article; 0 when none
+	art     *storage.Article
+	gen     int
+	scale   float32
+	readTmr interface{ Stop() bool }
+
+	title    *widget.RichText
+	byline   *widget.Label
+	dates    *widget.Label
+	original *widget.Button
+	body     *widget.RichText
+	scroll   *container.Scroll
+	sized    *container.ThemeOverride
+	theme    *scaledTheme
+	tags     *tagEditor
+	manyTags *tagEditor
+	notes    *notesPanel
+	split    *container.Split
+
+	readBtn, favBtn, archiveBtn, exportBtn *widget.Button
+	actions                                *fyne.Container
+	many                                   *widget.Label
+	placeholder                            *widget.Label
+	stack                                  *fyne.Container
+	article, manyPane                      fyne.CanvasObject
+}
+
+func newReaderView(u *UI) *readerView {
+	v := &readerView{u: u}
+	v.scale = float32(u.app.Preferences().FloatWithFallback(prefTextScale, 1))
+	return v
+}
+
+func (v *readerView) build() fyne.CanvasObject {
+	v.title = widget.NewRichText()
+	v.title.Wrapping = fyne.TextWrapWord
+	v.byline = widget.NewLabel("")
+	v.byline.Wrapping = fyne.TextWrapWord
+	v.dates = widget.NewLabel("")
+	v.dates.Importance = widget.LowImportance
+	v.dates.Wrapping = fyne.TextWrapWord
+	v.original = widget.NewButtonWithIcon("Open original", theme.ComputerIcon(), func() {
+		if v.art != nil {
+			if u, err := url.Parse(v.art.URL); err == nil {
+				v.u.openURL(u)
+			}
+		}
+	})
+	v.original.Importance = widget.LowImportance
+	v.body = widget.NewRichText()
+	v.body.Wrapping = fyne.TextWrapWord
+	v.tags = newTagEditor(v.u)
+
+	head := container.NewVBox(v.title, v.byline, container.NewBorder(nil, nil, nil, v.original, v.dates), v.tags.build(), widget.NewSeparator())
+	column := container.NewVBox(head, v.body)
+	v.theme = &scaledTheme{scale: v.scale}
+	v.sized = container.NewThemeOverride(column, v.theme)
+	v.scroll = container.NewVScroll(container.New(&maxWidthLayout{max: readerWidth}, container.NewPadded(v.sized)))
+
+	v.notes = newNotesPanel(v.u)
+	v.split = container.NewVSplit(v.scroll, v.notes.build())
+	v.split.Offset = v.u.app.Preferences().FloatWithFallback(prefSplitNotes, defaultSplitNotes)
+	v.article = v.split
+
+	v.actions = v.buildActions()
+	v.many = widget.NewLabel("")
+	v.many.Alignment = fyne.TextAlignCenter
+	v.manyTags = newTagEditor(v.u)
+	v.manyPane = container.NewCenter(container.New(&maxWidthLayout{max: 480}, container.NewVBox(v.many, v.manyTags.build())))
+	v.placeholder = widget.NewLabel("Choose an article to read it here.")
+	v.placeholder.Alignment = fyne.TextAlignCenter
+	v.placeholder.Importance = widget.LowImportance
+	v.stack = container.NewStack(container.NewCenter(v.placeholder))
+	v.actions.Hide()
+	return container.NewBorder(container.NewVBox(v.actions, widget.NewSeparator()), nil, nil, nil, v.stack)
+}
+
+func (v *readerView) buildActions() *fyne.Container {
+	btn := func(label string, icon fyne.Resource, f func()) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, f)
+		b.Importance = widget.LowImportance
+		return b
+	}
+	v.readBtn = btn("Mark unread", theme.VisibilityOffIcon(), func() {
+		m := storage.MarkRead
+		if v.allRead() {
+			m = storage.MarkUnread
+		}
+		v.u.mark(v.u.targets(), m)
+	})
+	v.favBtn = btn("Favourite", theme.ConfirmIcon(), func() {
+		m := storage.MarkFavorite
+		if v.art != nil && v.art.Favorite && len(v.u.targets()) == 1 {
+			m = storage.MarkUnfavorite
+		}
+		v.u.mark(v.u.targets(), m)
+	})
+	v.archiveBtn = btn("Archive", theme.StorageIcon(), func() {
+		m := storage.MarkArchive
+		if v.art != nil && v.art.Archived && len(v.u.targets()) == 1 {
+			m = storage.MarkUnarchive
+		}
+		v.u.mark(v.u.targets(), m)
+	})
+	refetch := btn("Re-fetch", theme.ViewRefreshIcon(), func() {
+		for _, id := range v.u.targets() {
+			v.u.queue.refetch(id)
+		}
+	})
+	v.exportBtn = btn("Export", theme.DocumentSaveIcon(), v.u.export)
+	del := btn("Delete", theme.DeleteIcon(), func() { v.u.confirmDelete(v.u.targets()) })
+	if v.u.Export == nil {
+		v.exportBtn.Hide()
+	}
+	return container.NewHBox(v.readBtn, v.favBtn, v.archiveBtn, refetch, v.exportBtn, del)
+}
+
+// allRead says whether every target is read (the button then marks unread).
+func (v *readerView) allRead() bool {
+	ids := v.u.targets()
+	if len(ids) == 1 && v.art != nil && ids[0] == v.id {
+		return v.art.Read
+	}
+	for _, id := range ids {
+		if i := v.u.list.indexOf(id); i < 0 || !v.u.list.rows[i].Read {
+			return false
+		}
+	}
+	return len(ids) > 0
+}
+
+func (v *readerView) updateActions() {
+	single := v.art != nil && len(v.u.targets()) <= 1
+	read := v.allRead()
+	if read {
+		v.readBtn.SetText("Mark unread")
+		v.readBtn.SetIcon(theme.VisibilityOffIcon())
+	} else {
+		v.readBtn.SetText("Mark read")
+		v.readBtn.SetIcon(theme.VisibilityIcon())
+	}
+	if single && v.art.Favorite {
+		v.favBtn.SetText("Unfavourite")
+	} else {
+		v.favBtn.SetText("Favourite")
+	}
+	if single && v.art.Archived {
+		v.archiveBtn.SetText("Unarchive")
+	} else {
+		v.archiveBtn.SetText("Archive")
+	}
+	if v.u.Export == nil {
+		v.exportBtn.Hide()
+	} else {
+		v.exportBtn.Show()
+	}
+	v.actions.Show()
+}
+
+// show opens an article: the library work and the rendering happen in a
+// goroutine, then the widgets are filled in one go.
+func (v *readerView) show(id int64) {
+	v.gen++
+	gen := v.gen
+	if v.readTmr != nil {
+		v.readTmr.Stop()
+	}
+	v.u.bg.run(func(ctx context.Context) func() {
+		a, err := v.u.lib.Get(ctx, id)
+		if err != nil {
+			return func() { v.u.fail(fmt.Sprintf("open article %d", id), err) }
+		}
+		images := map[string]fyne.Resource{}
+		for _, img := range a.Images {
+			if img.ContentType == "" {
+				continue
+			}
+			_, data, err := v.u.lib.Image(ctx, id, img.URL)
+			if err != nil {
+				v.u.log.Warn("load image", "article", id, "url", img.URL, "err", err)
+				continue
+			}
+			images[img.URL] = fyne.NewStaticResource(imageName(img.URL), data)
+		}
+		base, _ := url.Parse(a.URL)
+		segs := articleSegments(a, base, images, v.u.openURL)
+		return func() {
+			if gen != v.gen {
+				return
+			}
+			v.fill(a, segs)
+		}
+	})
+}
+
+// articleSegments renders the body of a, or says why there is none.
+func articleSegments(a *storage.Article, base *url.URL, images map[string]fyne.Resource, open func(*url.URL)) []widget.RichTextSegment {
+	if !a.Fetched || strings.TrimSpace(a.HTML) == "" {
+		msg := "Folio has only the link to this page, not its text."
+		if a.FetchError != "" {
+			msg = "Folio couldn't fetch this page when it was saved (" + a.FetchError + ")."
+		}
+		return []widget.RichTextSegment{
+			&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: msg},
+			&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: "Use Re-fetch to try again, or open the original."},
+		}
+	}
+	return renderHTML(a.HTML, base, func(src string) fyne.Resource { return images[src] }, open)
+}
+
+func imageName(u string) string {
+	if i := strings.LastIndexByte(u, '/'); i >= 0 && i < len(u)-1 {
+		return u[i+1:]
+	}
+	return "image"
+}
+
+func (v *readerView) fill(a *storage.Article, segs []widget.RichTextSegment) {
+	v.id, v.art = a.ID, a
+	title := a.Title
+	if title == "" {
+		title = a.URL
+	}
+	v.title.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleHeading, Text: title}}
+	v.title.Refresh()
+	var by []string
+	if a.Byline != "" {
+		by = append(by, a.Byline)
+	}
+	if a.SiteName != "" {
+		by = append(by, a.SiteName)
+	} else if u, err := url.Parse(a.URL); err == nil {
+		by = append(by, u.Host)
+	}
+	v.byline.SetText(strings.Join(by, " · "))
+	dates := []string{}
+	if !a.Published.IsZero() {
+		dates = append(dates, "Published "+formatDate(a.Published))
+	}
+	dates = append(dates, "Saved "+formatDate(a.Saved))
+	if a.ReadingTime > 0 {
+		dates = append(dates, formatReadingTime(a.ReadingTime)+" read")
+	}
+	v.dates.SetText(strings.Join(dates, " · "))
+	v.body.Segments = segs
+	v.body.Refresh()
+	v.tags.set([]int64{a.ID}, a.Tags)
+	v.notes.load(a.ID)
+	v.show1(v.article)
+	v.scroll.ScrollToTop()
+	v.updateActions()
+	if !a.Read {
+		// Opening counts as reading only if the article stays open a moment,
+		// so arrowing through the list does not mark everything read.
+		id, gen := a.ID, v.gen
+		v.readTmr = v.u.bg.after(v.u.markReadAfter, func() {
+			if v.gen == gen && v.id == id && v.art != nil && !v.art.Read {
+				v.u.mark([]int64{id}, storage.MarkRead)
+			}
+		})
+	}
+}
+
+func (v *readerView) show1(o fyne.CanvasObject) {
+	v.stack.Objects = []fyne.CanvasObject{o}
+	v.stack.Refresh()
+}
+
+// showMany shows what a multi-selection can do.
+func (v *readerView) showMany(ids []int64) {
+	v.gen++
+	v.many.SetText(fmt.Sprintf("%d articles selected.\nThe buttons above apply to all of them.", len(ids)))
+	var tags []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if i := v.u.list.indexOf(id); i >= 0 {
+			for _, t := range v.u.list.rows[i].Tags {
+				if !seen[strings.ToLower(t)] {
+					seen[strings.ToLower(t)] = true
+					tags = append(tags, t)
+				}
+			}
+		}
+	}
+	v.manyTags.set(ids, tags)
+	v.show1(v.manyPane)
+	v.updateActions()
+}
+
+// clear shows the placeholder.
+func (v *readerView) clear() {
+	v.gen++
+	v.id, v.art = 0, nil
+	v.actions.Hide()
+	v.show1(container.NewCenter(v.placeholder))
+}
+
+// marked reflects a flag change on the open article.
+func (v *readerView) marked(ids []int64, m storage.Mark) {
+	if v.art == nil {
+		v.updateActions()
+		return
+	}
+	for _, id := range ids {
+		if id == v.id {
+			s := storage.Summary{Read: v.art.Read, Favorite: v.art.Favorite, Archived: v.art.Archived}
+			applyMark(&s, m)
+			v.art.Read, v.art.Favorite, v.art.Archived = s.Read, s.Favorite, s.Archived
+		}
+	}
+	v.updateActions()
+}
+
+// reloadTags re-reads the open article's tags (after a rename or merge).
+func (v *readerView) reloadTags() {
+	if v.id != 0 {
+		v.show(v.id)
+	}
+}
+
+// tagsChanged records new tags for articles shown here and in the list.
+func (v *readerView) tagsChanged(ids []int64, add, remove []string) {
+	for _, id := range ids {
+		if v.art != nil && id == v.id {
+			v.art.Tags = changeTags(v.art.Tags, add, remove)
+			v.tags.set([]int64{id}, v.art.Tags)
+		}
+	}
+	v.u.list.patch(ids, func(s *storage.Summary) { s.Tags = changeTags(s.Tags, add, remove) })
+	v.u.sidebar.reload()
+}
+
+// changeTags adds and removes tags, case-insensitively, keeping them sorted
+// as the library does.
+func changeTags(tags, add, remove []string) []string {
+	out := make([]string, 0, len(tags)+len(add))
+	drop := map[string]bool{}
+	for _, t := range remove {
+		drop[strings.ToLower(t)] = true
+	}
+	have := map[string]bool{}
+	for _, t := range append(append([]string{}, tags...), add...) {
+		k := strings.ToLower(t)
+		if drop[k] || have[k] {
+			continue
+		}
+		have[k] = true
+		out = append(out, t)
+	}
+	sortFold(out)
+	return out
+}
+
+func sortFold(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && strings.ToLower(s[j]) < strings.ToLower(s[j-1]); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// setScale sets the reader's text size, within bounds, and remembers it.
+func (v *readerView) setScale(s float32) {
+	s = max(minTextScale, min(maxTextScale, s))
+	// keep one decimal so repeated steps land on round sizes
+	s = float32(int(s*10+0.5)) / 10
+	v.scale = s
+	v.theme.scale = s
+	v.sized.Refresh()
+	v.u.app.Preferences().SetFloat(prefTextScale, float64(s))
+}
+
+func (v *readerView) savePrefs(p fyne.Preferences) {
+	p.SetFloat(prefSplitNotes, v.split.Offset)
+	p.SetFloat(prefTextScale, float64(v.scale))
+}
+
+// confirmDelete asks before deleting articles: their notes and images go too.
+func (u *UI) confirmDelete(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	what := "this article"
+	if len(ids) > 1 {
+		what = fmt.Sprintf("these %d articles", len(ids))
+	}
+	d := dialog.NewConfirm("Delete "+what+"?",
+		"Their notes and saved images are deleted too. This can't be undone.",
+		func(ok bool) {
+			if ok {
+				u.deleteArticles(ids)
+			}
+		}, u.win)
+	d.SetConfirmText("Delete")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (u *UI) deleteArticles(ids []int64) {
+	u.bg.run(func(ctx context.Context) func() {
+		err := u.lib.Delete(ctx, ids...)
+		return func() {
+			if err != nil {
+				u.fail("delete articles", err)
+				return
+			}
+			u.list.remove(ids)
+			for _, id := range ids {
+				if id == u.view.id {
+					u.view.clear()
+				}
+			}
+			if len(u.list.selectedIDs()) == 0 && u.view.id == 0 {
+				u.view.clear()
+			}
+			u.sidebar.reload()
+			u.showStatus(plural(len(ids), "article", "articles") + " deleted.")
+			u.list.added(0) // recount for the first-run screen
+		}
+	})
+}
+
+// scaledTheme scales the reader's text sizes; everything else follows the
+// app's theme, so light and dark still follow the system.
+type scaledTheme struct {
+	scale float32
+}
+
+func (t *scaledTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t *scaledTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.base().Color(n, v)
+}
+func (t *scaledTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
+func (t *scaledTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+func (t *scaledTheme) Size(n fyne.ThemeSizeName) float32 {
+	s := t.base().Size(n)
+	switch n {
+	case theme.SizeNameText, theme.SizeNameHeadingText, theme.SizeNameSubHeadingText, theme.SizeNameCaptionText:
+		return s * t.scale
+	}
+	return s
+}
+
+// maxWidthLayout centres its objects in at most max width, so the reading
+// column keeps a comfortable line length on wide windows.
+type maxWidthLayout struct {
+	max float32
+}
+
+func (l *maxWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, l.max)
+	x := (size.Width - w) / 2
+	for _, o := range objs {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
+
+func (l *maxWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(min(s.Width, l.max), s.Height)
+}

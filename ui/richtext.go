@@ -1,0 +1,625 @@
+package ui
+
+import (
+	"bytes"
+	"image"
+	_ "image/gif" // article images come in every common format
+	_ "image/jpeg"
+	_ "image/png"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	_ "golang.org/x/image/webp"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// maxFigureWidth is the widest an article image is drawn, in Fyne units; it
+// matches the reader's text column so a figure never overhangs the text.
+const maxFigureWidth = 720
+
+// renderHTML turns an article's stored HTML into RichText segments. It is
+// deliberately our own walk over the DOM rather than Fyne's Markdown parser:
+// the stored HTML is the source of truth and it carries figures, tables and
+// nested lists that Markdown would lose.
+//
+// images maps an <img src> to a resource built from the library's bytes (nil
+// when the library has none: the image is then left out, never fetched).
+// openURL is called when a link is tapped. base resolves relative links.
+func renderHTML(body string, base *url.URL, images func(src string) fyne.Resource, openURL func(*url.URL)) []widget.RichTextSegment {
+	nodes, err := html.ParseFragment(strings.NewReader(body), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		// ParseFragment only fails on reader errors; a strings.Reader has none.
+		return []widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: body}}
+	}
+	r := &htmlRenderer{base: base, images: images, openURL: openURL, space: true}
+	var out []widget.RichTextSegment
+	r.sink = &out
+	for _, n := range nodes {
+		r.node(n)
+	}
+	r.flush()
+	return out
+}
+
+// htmlRenderer holds the state of one walk: the block list being filled, the
+// inline run of the paragraph being built and the inline style in force.
+type htmlRenderer struct {
+	base    *url.URL
+	images  func(string) fyne.Resource
+	openURL func(*url.URL)
+
+	sink   *[]widget.RichTextSegment // where finished blocks go
+	inline []widget.RichTextSegment  // the paragraph being built
+
+	bold, italic, mono int // nesting counts of <b>, <i>, <code>…
+	link               *url.URL
+	quote              int  // inside <blockquote>
+	space              bool // the text so far ends in a space (or a block just started)
+	listDepth          int
+}
+
+// blockAtoms are elements that start a new block; anything else is inline.
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Header: true,
+	atom.Footer: true, atom.Main: true, atom.Aside: true, atom.Nav: true, atom.Address: true,
+	atom.Dl: true, atom.Dt: true, atom.Dd: true, atom.Details: true, atom.Summary: true,
+	atom.Center: true, atom.Caption: true,
+}
+
+func (r *htmlRenderer) node(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		r.text(n.Data)
+		return
+	case html.ElementNode:
+	default:
+		r.children(n)
+		return
+	}
+	switch n.DataAtom {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head, atom.Svg, atom.Iframe,
+		atom.Form, atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Object, atom.Embed:
+		return
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		r.heading(n)
+	case atom.Ul, atom.Ol:
+		r.list(n)
+	case atom.Blockquote:
+		r.flush()
+		r.quote++
+		r.children(n)
+		r.flush()
+		r.quote--
+	case atom.Pre:
+		r.flush()
+		if text := strings.TrimRight(textContent(n), "\n "); text != "" {
+			r.emit(&widget.TextSegment{Style: widget.RichTextStyleCodeBlock, Text: text})
+		}
+		r.space = true
+	case atom.Hr:
+		r.flush()
+		r.emit(&widget.SeparatorSegment{})
+	case atom.Br:
+		r.lineBreak()
+	case atom.Img:
+		r.image(n)
+	case atom.Picture:
+		// <source> siblings were resolved by the reader into the <img> src.
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.DataAtom == atom.Img {
+				r.image(c)
+			}
+		}
+	case atom.Figure:
+		r.flush()
+		r.children(n)
+		r.flush()
+	case atom.Figcaption:
+		r.flush()
+		if text := strings.TrimSpace(collapse(textContent(n))); text != "" {
+			r.emit(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+				Alignment: fyne.TextAlignCenter,
+				ColorName: theme.ColorNamePlaceHolder,
+				SizeName:  theme.SizeNameText,
+				TextStyle: fyne.TextStyle{Italic: true},
+			}})
+		}
+		r.space = true
+	case atom.Table:
+		r.table(n)
+	case atom.A:
+		r.anchor(n)
+	case atom.B, atom.Strong:
+		r.bold++
+		r.children(n)
+		r.bold--
+	case atom.I, atom.Em, atom.Cite, atom.Dfn, atom.Var:
+		r.italic++
+		r.children(n)
+		r.italic--
+	case atom.Code, atom.Kbd, atom.Samp, atom.Tt:
+		r.mono++
+		r.children(n)
+		r.mono--
+	default:
+		if blockAtoms[n.DataAtom] {
+			r.flush()
+			r.children(n)
+			r.flush()
+			return
+		}
+		r.children(n)
+	}
+}
+
+func (r *htmlRenderer) children(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.node(c)
+	}
+}
+
+func (r *htmlRenderer) emit(seg widget.RichTextSegment) {
+	*r.sink = append(*r.sink, seg)
+}
+
+// text adds a text node to the current paragraph, collapsing white space as
+// a browser does.
+func (r *htmlRenderer) text(s string) {
+	s = collapse(s)
+	if s == "" {
+		return
+	}
+	if r.space {
+		s = strings.TrimLeft(s, " ")
+	}
+	if s == "" {
+		return
+	}
+	r.space = strings.HasSuffix(s, " ")
+	style := widget.RichTextStyleInline
+	style.TextStyle = fyne.TextStyle{Bold: r.bold > 0, Italic: r.italic > 0, Monospace: r.mono > 0}
+	if r.link != nil {
+		r.addLink(s)
+		return
+	}
+	// Merge with the previous run when the style is the same, so a paragraph
+	// is as few segments as its formatting needs.
+	if n := len(r.inline); n > 0 {
+		if prev, ok := r.inline[n-1].(*widget.TextSegment); ok && prev.Style == style {
+			prev.Text += s
+			return
+		}
+	}
+	r.inline = append(r.inline, &widget.TextSegment{Style: style, Text: s})
+}
+
+// addLink adds link text. A Fyne hyperlink cannot wrap inside a line, so a
+// long link is split into word groups that can each move to the next line.
+func (r *htmlRenderer) addLink(s string) {
+	u, open := r.link, r.openURL
+	tapped := func() {
+		if open != nil {
+			open(u)
+		}
+	}
+	for _, part := range splitWords(s, 40) {
+		text := strings.TrimRight(part, " ")
+		if text != "" {
+			r.inline = append(r.inline, &widget.HyperlinkSegment{Text: text, URL: u, OnTapped: tapped})
+		}
+		if strings.HasSuffix(part, " ") {
+			r.inline = append(r.inline, &widget.TextSegment{Style: widget.RichTextStyleInline, Text: " "})
+		}
+	}
+}
+
+func (r *htmlRenderer) anchor(n *html.Node) {
+	href := attr(n, "href")
+	u, err := url.Parse(strings.TrimSpace(href))
+	if href == "" || err != nil || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") {
+		r.children(n)
+		return
+	}
+	if r.base != nil {
+		u = r.base.ResolveReference(u)
+	}
+	prev := r.link
+	r.link = u
+	r.children(n)
+	r.link = prev
+}
+
+// lineBreak ends the current line without ending the paragraph's spacing.
+func (r *htmlRenderer) lineBreak() {
+	if len(r.inline) == 0 {
+		return
+	}
+	r.inline = append(r.inline, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
+	r.space = true
+}
+
+// flush ends the paragraph being built, if it has any text.
+func (r *htmlRenderer) flush() {
+	texts := r.inline
+	r.inline = nil
+	r.space = true
+	// Drop trailing breaks and the trailing space of the last run.
+	for len(texts) > 0 {
+		if t, ok := texts[len(texts)-1].(*widget.TextSegment); ok && strings.TrimSpace(t.Text) == "" {
+			texts = texts[:len(texts)-1]
+			continue
+		}
+		break
+	}
+	if len(texts) == 0 {
+		return
+	}
+	if t, ok := texts[len(texts)-1].(*widget.TextSegment); ok {
+		t.Text = strings.TrimRight(t.Text, " ")
+	}
+	if r.quote > 0 {
+		// Fyne indents a block quote only for a segment styled exactly
+		// RichTextStyleBlockquote, so a quoted paragraph is one such segment.
+		var b strings.Builder
+		for _, t := range texts {
+			b.WriteString(t.Textual())
+		}
+		r.emit(&widget.TextSegment{Style: widget.RichTextStyleBlockquote, Text: strings.TrimSpace(b.String())})
+		return
+	}
+	// The closing non-inline segment ends the row, as Fyne's own Markdown
+	// renderer does for a paragraph.
+	texts = append(texts, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
+	r.emit(&widget.ParagraphSegment{Texts: texts})
+}
+
+func (r *htmlRenderer) heading(n *html.Node) {
+	r.flush()
+	text := strings.TrimSpace(collapse(textContent(n)))
+	if text == "" {
+		return
+	}
+	style := widget.RichTextStyleParagraph
+	switch n.DataAtom {
+	case atom.H1:
+		style = widget.RichTextStyleHeading
+	case atom.H2:
+		style = widget.RichTextStyleSubHeading
+	default:
+		style.TextStyle.Bold = true
+	}
+	r.emit(&widget.TextSegment{Style: style, Text: text})
+}
+
+func (r *htmlRenderer) list(n *html.Node) {
+	r.flush()
+	list := &widget.ListSegment{Ordered: n.DataAtom == atom.Ol}
+	if start, err := strconv.Atoi(attr(n, "start")); err == nil && list.Ordered {
+		list.SetStartNumber(start)
+	}
+	outer := r.sink
+	r.listDepth++
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		var item []widget.RichTextSegment
+		r.sink = &item
+		if c.DataAtom == atom.Li {
+			r.children(c)
+		} else {
+			r.node(c) // stray content directly inside <ul>
+		}
+		r.flush()
+		if len(item) > 0 {
+			list.Items = append(list.Items, &widget.ParagraphSegment{Texts: item})
+		}
+	}
+	r.listDepth--
+	r.sink = outer
+	if len(list.Items) == 0 {
+		return
+	}
+	if r.listDepth > 0 {
+		r.emit(&indentedList{List: list, Depth: r.listDepth})
+		return
+	}
+	r.emit(list)
+}
+
+func (r *htmlRenderer) image(n *html.Node) {
+	src := attr(n, "src")
+	if src == "" || r.images == nil {
+		return
+	}
+	if r.base != nil {
+		if u, err := url.Parse(src); err == nil {
+			src = r.base.ResolveReference(u).String()
+		}
+	}
+	res := r.images(src)
+	if res == nil {
+		return
+	}
+	seg := newImageSegment(res, attr(n, "alt"))
+	if seg == nil {
+		return
+	}
+	r.flush()
+	r.emit(seg)
+}
+
+func (r *htmlRenderer) table(n *html.Node) {
+	r.flush()
+	t := &tableSegment{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.DataAtom {
+			case atom.Tr:
+				var row []string
+				header := true
+				for cell := c.FirstChild; cell != nil; cell = cell.NextSibling {
+					if cell.DataAtom == atom.Td || cell.DataAtom == atom.Th {
+						row = append(row, strings.TrimSpace(collapse(textContent(cell))))
+						header = header && cell.DataAtom == atom.Th
+					}
+				}
+				if len(row) > 0 {
+					if len(t.Rows) == 0 && header {
+						t.Header = true
+					}
+					t.Rows = append(t.Rows, row)
+				}
+			case atom.Table:
+				// a nested table is flattened into its parent's rows
+				walk(c)
+			case atom.Caption:
+				if text := strings.TrimSpace(collapse(textContent(c))); text != "" {
+					t.Caption = text
+				}
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	if len(t.Rows) == 0 {
+		return
+	}
+	if t.Caption != "" {
+		r.emit(&widget.TextSegment{Style: widget.RichTextStyle{SizeName: theme.SizeNameText,
+			TextStyle: fyne.TextStyle{Italic: true}, ColorName: theme.ColorNamePlaceHolder}, Text: t.Caption})
+	}
+	r.emit(t)
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// textContent is the text of n and its descendants, <br> as a newline.
+func textContent(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			b.WriteString(n.Data)
+		case n.Type == html.ElementNode && n.DataAtom == atom.Br:
+			b.WriteByte('\n')
+		case n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style):
+		default:
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+// collapse turns every run of white space (non-breaking spaces included)
+// into one space, as HTML rendering does.
+func collapse(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pending := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			pending = true
+			continue
+		}
+		if pending {
+			b.WriteByte(' ')
+			pending = false
+		}
+		b.WriteRune(r)
+	}
+	if pending {
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// splitWords cuts s into pieces of about max runes at spaces, each piece
+// keeping its trailing space.
+func splitWords(s string, max int) []string {
+	if len([]rune(s)) <= max {
+		return []string{s}
+	}
+	var parts []string
+	var cur strings.Builder
+	n := 0
+	for _, w := range strings.SplitAfter(s, " ") {
+		wn := len([]rune(w))
+		if n > 0 && n+wn > max {
+			parts = append(parts, cur.String())
+			cur.Reset()
+			n = 0
+		}
+		cur.WriteString(w)
+		n += wn
+	}
+	if cur.Len() > 0 {
+		parts = append(parts, cur.String())
+	}
+	return parts
+}
+
+// indentedList is a list nested in another: Fyne's ListSegment draws every
+// level at the left margin, so this block indents its rows by depth.
+type indentedList struct {
+	List  *widget.ListSegment
+	Depth int
+
+	rows []widget.RichTextSegment // built once: RichText caches visuals by segment
+}
+
+var (
+	_ widget.RichTextSegment = (*indentedList)(nil)
+	_ widget.RichTextBlock   = (*indentedList)(nil)
+)
+
+func (l *indentedList) Segments() []widget.RichTextSegment {
+	if l.rows == nil {
+		indent := strings.Repeat("    ", l.Depth)
+		for _, row := range l.List.Segments() {
+			p := row.(*widget.ParagraphSegment)
+			texts := append([]widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleInline, Text: indent}}, p.Texts...)
+			l.rows = append(l.rows, &widget.ParagraphSegment{Texts: texts})
+		}
+	}
+	return l.rows
+}
+func (l *indentedList) Inline() bool              { return false }
+func (l *indentedList) Textual() string           { return "" }
+func (l *indentedList) Visual() fyne.CanvasObject { return nil }
+func (l *indentedList) Update(fyne.CanvasObject)  {}
+func (l *indentedList) Select(_, _ fyne.Position) {}
+func (l *indentedList) SelectedText() string      { return "" }
+func (l *indentedList) Unselect()                 {}
+
+// imageSegment draws an article image from the library's bytes. Fyne's
+// ImageSegment only takes a URI and draws at the image's pixel size; this one
+// takes a resource and scales down to the text column, keeping its shape.
+type imageSegment struct {
+	Resource fyne.Resource
+	Title    string
+	size     fyne.Size // display size at most maxFigureWidth wide
+}
+
+// newImageSegment returns nil for data that is not a decodable image, so a
+// broken download never breaks the article.
+func newImageSegment(res fyne.Resource, title string) *imageSegment {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(res.Content()))
+	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
+		return nil
+	}
+	w := float32(cfg.Width)
+	if w > maxFigureWidth {
+		w = maxFigureWidth
+	}
+	h := w * float32(cfg.Height) / float32(cfg.Width)
+	return &imageSegment{Resource: res, Title: title, size: fyne.NewSize(w, h)}
+}
+
+func (i *imageSegment) Inline() bool    { return false }
+func (i *imageSegment) Textual() string { return "Image " + i.Title }
+func (i *imageSegment) Visual() fyne.CanvasObject {
+	img := canvas.NewImageFromResource(i.Resource)
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScaleSmooth
+	// RichText gives a block the whole line width and its MinSize height;
+	// the width here stays small so narrow windows are not forced wider.
+	img.SetMinSize(fyne.NewSize(1, i.size.Height))
+	return img
+}
+func (i *imageSegment) Update(o fyne.CanvasObject) {
+	img := o.(*canvas.Image)
+	img.Resource = i.Resource
+	img.SetMinSize(fyne.NewSize(1, i.size.Height))
+	img.Refresh()
+}
+func (i *imageSegment) Select(_, _ fyne.Position) {}
+func (i *imageSegment) SelectedText() string      { return "" }
+func (i *imageSegment) Unselect()                 {}
+
+// tableSegment draws an HTML table as a grid of labels: RichText has no
+// table segment. Cells are single lines, cut with an ellipsis when too long.
+type tableSegment struct {
+	Rows    [][]string
+	Header  bool // the first row is a header
+	Caption string
+}
+
+func (t *tableSegment) Inline() bool { return false }
+func (t *tableSegment) Textual() string {
+	var b strings.Builder
+	for _, row := range t.Rows {
+		b.WriteString(strings.Join(row, "\t"))
+		b.WriteByte('\n')
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+func (t *tableSegment) Visual() fyne.CanvasObject {
+	cols := 0
+	for _, row := range t.Rows {
+		cols = max(cols, len(row))
+	}
+	cells := make([]fyne.CanvasObject, 0, cols*len(t.Rows))
+	for ri, row := range t.Rows {
+		for c := 0; c < cols; c++ {
+			text := ""
+			if c < len(row) {
+				text = row[c]
+			}
+			l := widget.NewLabel(text)
+			l.Truncation = fyne.TextTruncateEllipsis
+			l.TextStyle.Bold = ri == 0 && t.Header
+			cells = append(cells, l)
+		}
+	}
+	grid := container.NewGridWithColumns(cols, cells...)
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
+	return container.NewStack(bg, grid)
+}
+func (t *tableSegment) Update(fyne.CanvasObject)  {}
+func (t *tableSegment) Select(_, _ fyne.Position) {}
+func (t *tableSegment) SelectedText() string      { return "" }
+func (t *tableSegment) Unselect()                 {}
+
+// plainText is the text of segments as a person reads them, one block per
+// line; used by tests and to copy an article's text.
+func plainText(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	var walk func([]widget.RichTextSegment)
+	walk = func(segs []widget.RichTextSegment) {
+		for _, s := range segs {
+			if blk, ok := s.(widget.RichTextBlock); ok {
+				walk(blk.Segments())
+			} else {
+				b.WriteString(s.Textual())
+			}
+			if !s.Inline() {
+				b.WriteByte('\n')
+			}
+		}
+	}
+	walk(segs)
+	return b.String()
+}
