@@ -13,6 +13,7 @@ import (
 var leadWords = map[string]bool{
 	"sapo": true, "lead": true, "standfirst": true, "summary": true, "intro": true,
 	"dek": true, "deck": true, "subtitle": true, "subhead": true, "chapeau": true,
+	"chapo": true, "lede": true, "strapline": true,
 	"abstract": true, "excerpt": true, "description": true,
 }
 

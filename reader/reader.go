@@ -105,7 +105,10 @@ func (r *Reader) Read(ctx context.Context, link string, opts Options) (*Article,
 	}
 	opts.report(StageImages)
 	r.FetchImages(ctx, a)
-	return a, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", link, err)
+	}
+	return a, nil
 }
 
 // ReadFile extracts the article of a page saved on disk (e.g. "Save page
@@ -138,7 +141,10 @@ func (r *Reader) ReadFile(ctx context.Context, path, link string, opts Options) 
 	}
 	opts.report(StageImages)
 	r.FetchImages(ctx, a)
-	return a, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return a, nil
 }
 
 func readFileLimited(path string, limit int64) ([]byte, error) {
