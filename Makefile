@@ -1,0 +1,48 @@
+# Folio — make run: set up and start the window; make test: set up and run every test.
+# Both install the Debian/Ubuntu packages Fyne's cgo build needs (and poppler-utils for the PDF tests)
+# when they are missing, using sudo when not root.
+
+APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+GO ?= go
+
+.PHONY: run build test deps bench fuzz package clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(GO) build -o folio ./cmd/folio
+
+run: build
+	./folio
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# A short fuzzing pass over each parser fuzz target (CI runs it too).
+fuzz: deps
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 10s $$pkg || exit 1; \
+		done; \
+	done
+
+# fyne package reads FyneApp.toml from the source folder: lend it the root one (the build number
+# it bumps is copied back), and the icon path in it resolves from this folder.
+FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
+package: deps
+	cp FyneApp.toml cmd/folio/FyneApp.toml
+	$(FYNE) package --os linux --src cmd/folio --release; rc=$$?; \
+	mv cmd/folio/FyneApp.toml FyneApp.toml; exit $$rc
+
+clean:
+	rm -f folio

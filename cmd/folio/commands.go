@@ -1,0 +1,288 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/storage"
+)
+
+// env is what a command runs with: its streams, its environment and the
+// library flag. Tests build one with buffers and an httptest client.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	client         *http.Client // nil: reader's default client
+
+	library string // --library
+}
+
+type command struct {
+	name    string
+	usage   string
+	summary string
+	run     func(e *env, ctx context.Context, args []string) error
+}
+
+func (e *env) commands() []command {
+	return []command{
+		{"add", "add [--tag T]... [--force] [--url U] LINK|FILE...", "save articles from links or saved HTML files", (*env).cmdAdd},
+		{"list", "list [--tag T] [--site S] [--unread|--favorite|--archived] [--sort saved|published|title] [--limit N] [--json]", "list articles, newest first", (*env).cmdList},
+		{"show", "show ID [--format text|markdown|html|json]", "print one article", (*env).cmdShow},
+		{"search", "search QUERY [--tag T] [--limit N] [--json]", "full-text search (diacritics ignored; \"phrases\", prefix*, AND/OR/NOT)", (*env).cmdSearch},
+		{"tag", "tag ID... +TAG|-TAG...", "add (+) or remove (-) tags on articles", (*env).cmdTag},
+		{"tags", "tags [--json] | tags rename OLD NEW", "list tags with counts, or rename/merge one", (*env).cmdTags},
+		{"note", "note ID TEXT | note list ID [--json] | note edit NOTE_ID TEXT | note delete NOTE_ID", "add, list, edit and delete notes", (*env).cmdNote},
+		{"mark", "mark ID... read|unread|favorite|unfavorite|archive|unarchive", "change an article's state", (*env).cmdMark},
+		{"delete", "delete ID...", "delete articles with their images, tags and notes", (*env).cmdDelete},
+		{"refetch", "refetch [--offline] [--force] ID...", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
+	}
+}
+
+func (e *env) printHelp(w io.Writer) {
+	fmt.Fprint(w, `Folio keeps the articles you save, with their images, in a library on your computer.
+
+Usage:
+  folio [--library PATH]                 open the window
+  folio [--library PATH] COMMAND [ARGS]  work on the library from the command line
+
+Commands:
+`)
+	for _, c := range e.commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+Run 'folio COMMAND --help' for a command's options.
+
+The library is one SQLite file: --library PATH, else $%s, else
+  %s
+Exit status: 0 ok, 1 failure, 2 usage error.
+`, libraryEnv, defaultLibraryPath())
+}
+
+func (e *env) dispatch(ctx context.Context, args []string) error {
+	// Global flags come before the command.
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		a := args[0]
+		switch {
+		case a == "--library" || a == "-library":
+			if len(args) < 2 {
+				return usageError("--library needs a file path")
+			}
+			e.library, args = args[1], args[2:]
+		case strings.HasPrefix(a, "--library=") || strings.HasPrefix(a, "-library="):
+			e.library, args = a[strings.Index(a, "=")+1:], args[1:]
+		case a == "-h" || a == "--help" || a == "-help":
+			e.printHelp(e.stdout)
+			return errHelpShown
+		case a == "--version" || a == "-version":
+			fmt.Fprintln(e.stdout, "folio", version)
+			return nil
+		default:
+			return usageError("unknown option %s", a)
+		}
+	}
+	if len(args) == 0 {
+		return e.openWindow(ctx)
+	}
+	name, rest := args[0], args[1:]
+	if name == "help" {
+		e.printHelp(e.stdout)
+		return nil
+	}
+	for _, c := range e.commands() {
+		if c.name == name {
+			return c.run(e, ctx, rest)
+		}
+	}
+	return usageError("unknown command %q", name)
+}
+
+// commonFlags adds the flags every command accepts.
+func (e *env) commonFlags(name, usage string) *flag.FlagSet {
+	fs := newFlagSet(name, usage, e.stdout)
+	fs.StringVar(&e.library, "library", e.library, "library file (default: $"+libraryEnv+" or the user data directory)")
+	return fs
+}
+
+func (e *env) open(ctx context.Context) (*storage.Library, error) {
+	path := libraryPath(e.library, e.getenv)
+	lib, err := storage.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open library %s: %w", path, err)
+	}
+	return lib, nil
+}
+
+func (e *env) reader() *reader.Reader { return reader.New(e.client) }
+
+// parseIDs reads article ids; the error names the bad one.
+func parseIDs(args []string) ([]int64, error) {
+	ids := make([]int64, 0, len(args))
+	for _, a := range args {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, usageError("%q is not an article id (a positive number, as shown by 'folio list')", a)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// addResult is what saving one link came to.
+type addResult struct {
+	input   string
+	id      int64
+	title   string
+	existed bool
+	err     error
+}
+
+// addConcurrency bounds how many links 'folio add' saves at once.
+const addConcurrency = 4
+
+func (e *env) cmdAdd(ctx context.Context, args []string) error {
+	fs := e.commonFlags("add", "add [--tag T]... [--force] [--url U] [--json] LINK|FILE...")
+	var tags stringsFlag
+	fs.Var(&tags, "tag", "tag the saved articles (repeatable)")
+	force := fs.Bool("force", false, "save a page even when no article text is found")
+	origin := fs.String("url", "", "the original address of a saved HTML file")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	inputs, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(inputs) == 0 {
+		return usageError("add: give at least one link or HTML file")
+	}
+	if *origin != "" && len(inputs) != 1 {
+		return usageError("add: --url goes with exactly one HTML file")
+	}
+	lib, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	rdr := e.reader()
+
+	results := make([]addResult, len(inputs))
+	sem := make(chan struct{}, addConcurrency)
+	var wg sync.WaitGroup
+	for i, in := range inputs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = addOne(ctx, lib, rdr, in, *origin, []string(tags), *force)
+		}()
+	}
+	wg.Wait()
+
+	failed := 0
+	for _, r := range results {
+		if r.err != nil {
+			failed++
+		}
+	}
+	if *asJSON {
+		if err := writeAddJSON(e.stdout, results); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range results {
+			switch {
+			case r.err != nil:
+				fmt.Fprintf(e.stderr, "failed  %s: %v\n", r.input, r.err)
+			case r.existed:
+				fmt.Fprintf(e.stdout, "exists  %d  %s (already in your library)\n", r.id, r.title)
+			default:
+				fmt.Fprintf(e.stdout, "saved   %d  %s\n", r.id, r.title)
+			}
+		}
+	}
+	if failed > 0 {
+		if len(inputs) > 1 {
+			fmt.Fprintf(e.stderr, "%d of %d failed\n", failed, len(inputs))
+		}
+		return errSilentFailure
+	}
+	return nil
+}
+
+// addOne saves one link or file. A link already in the library is not
+// fetched again.
+func addOne(ctx context.Context, lib *storage.Library, rdr *reader.Reader, input, origin string, tags []string, force bool) addResult {
+	res := addResult{input: input}
+	opts := reader.Options{Force: force}
+	var art *reader.Article
+	if isFile(input) {
+		a, err := rdr.ReadFile(ctx, input, origin, opts)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		art = a
+	} else {
+		if id, err := lib.Lookup(ctx, input); err == nil {
+			return existing(ctx, lib, res, id, tags)
+		} else if !errors.Is(err, storage.ErrNotFound) {
+			res.err = err
+			return res
+		}
+		a, err := rdr.Read(ctx, input, opts)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		art = a
+	}
+	id, err := lib.Add(ctx, art, storage.AddOptions{Tags: tags})
+	if errors.Is(err, storage.ErrDuplicate) {
+		return existing(ctx, lib, res, id, tags)
+	}
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.id, res.title = id, art.Title
+	return res
+}
+
+// existing reports an article that was already saved, adding the requested
+// tags to it.
+func existing(ctx context.Context, lib *storage.Library, res addResult, id int64, tags []string) addResult {
+	res.id, res.existed = id, true
+	if len(tags) > 0 {
+		if err := lib.AddTags(ctx, []int64{id}, tags...); err != nil {
+			res.err = err
+			return res
+		}
+	}
+	a, err := lib.Get(ctx, id)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.title = a.Title
+	return res
+}
+
+// isFile tells a local file from a link: anything with a scheme is a link.
+func isFile(input string) bool {
+	if strings.Contains(input, "://") {
+		return false
+	}
+	st, err := os.Stat(input)
+	return err == nil && !st.IsDir()
+}
