@@ -17,15 +17,6 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
 func setAttr(n *html.Node, key, val string) {
 	for i := range n.Attr {
 		if n.Attr[i].Key == key {
@@ -149,17 +140,6 @@ func textLen(n *html.Node) int {
 		}
 		return true
 	})
-	return count
-}
-
-// linkTextLen is the part of textLen that sits inside <a> elements.
-func linkTextLen(n *html.Node) int {
-	count := 0
-	for _, a := range elements(n, "a") {
-		if a != n && hasAncestorNode(a, n) || a == n {
-			count += textLen(a)
-		}
-	}
 	return count
 }
 
