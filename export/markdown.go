@@ -114,15 +114,21 @@ func newConverter() *converter.Converter {
 }
 
 // freeName picks the first of slug, slug-2, slug-3, ... that neither this
-// run nor anything in dir uses, as a .md file or an .assets folder.
-func freeName(dir, slug string, taken map[string]bool) string {
+// run nor anything in dir uses with any of the suffixes (".md", ".assets").
+func freeName(dir, slug string, taken map[string]bool, suffixes ...string) string {
+next:
 	for n := 1; ; n++ {
 		name := slug
 		if n > 1 {
 			name = slug + "-" + strconv.Itoa(n)
 		}
-		if taken[name] || exists(filepath.Join(dir, name+".md")) || exists(filepath.Join(dir, name+".assets")) {
+		if taken[name] {
 			continue
+		}
+		for _, suf := range suffixes {
+			if exists(filepath.Join(dir, name+suf)) {
+				continue next
+			}
 		}
 		taken[name] = true
 		return name
@@ -133,7 +139,7 @@ func freeName(dir, slug string, taken map[string]bool) string {
 // gathered in a hidden temporary folder and the text in a temporary file;
 // both are renamed into place only when complete, and removed otherwise.
 func writeMarkdownFile(ctx context.Context, conv *converter.Converter, dir string, it *Item, imgs ImageStore, opts MarkdownOptions, taken map[string]bool) (_ string, err error) {
-	name := freeName(dir, Slug(it.Title), taken)
+	name := freeName(dir, Slug(it.Title), taken, ".md", ".assets")
 	mdPath := filepath.Join(dir, name+".md")
 	assetsDir := name + ".assets"
 

@@ -46,6 +46,7 @@ func (e *env) commands() []command {
 		{"mark", "mark ID... read|unread|favorite|unfavorite|archive|unarchive", "change an article's state", (*env).cmdMark},
 		{"delete", "delete ID...", "delete articles with their images, tags and notes", (*env).cmdDelete},
 		{"refetch", "refetch [--offline] [--force] ID...", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
+		{"export", "export [--format md|pdf] [--out DIR] [--tag T] [--query Q] [--all] [ID...]", "write articles as Markdown or PDF files", (*env).cmdExport},
 	}
 }
 

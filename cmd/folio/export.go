@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/folio-app/folio/export"
+	"github.com/folio-app/folio/storage"
+)
+
+func (e *env) cmdExport(ctx context.Context, args []string) error {
+	fs := e.commonFlags("export", "export [--format md|pdf] [--out DIR] [--tag T] [--query Q] [--all] [--page a4|letter] [--remote-images] [--combined] [ID...]")
+	format := fs.String("format", "md", "md (Markdown, one file per article) or pdf")
+	out := fs.String("out", ".", "folder to write into (created if missing)")
+	tag := fs.String("tag", "", "export the articles with this tag")
+	query := fs.String("query", "", "export the articles a search finds")
+	all := fs.Bool("all", false, "export the whole library")
+	page := fs.String("page", "a4", "PDF page size: a4 or letter")
+	remote := fs.Bool("remote-images", false, "Markdown: link images at their original addresses instead of copying them")
+	combined := fs.Bool("combined", false, "PDF: put every article in one file, with an outline")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	ids, err := parseIDs(rest)
+	if err != nil {
+		return err
+	}
+	sources := 0
+	for _, on := range []bool{len(ids) > 0, *tag != "", *query != "", *all} {
+		if on {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return usageError("export: say what to export: article ids, --tag, --query or --all (one of them)")
+	}
+	var size export.PageSize
+	switch *page {
+	case "a4", "A4":
+		size = export.A4
+	case "letter", "Letter":
+		size = export.Letter
+	default:
+		return usageError("export: --page must be a4 or letter, not %q", *page)
+	}
+	if *format != "md" && *format != "markdown" && *format != "pdf" {
+		return usageError("export: --format must be md or pdf, not %q", *format)
+	}
+	if *combined && *format != "pdf" {
+		return usageError("export: --combined goes with --format pdf")
+	}
+
+	lib, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	if ids, err = e.exportIDs(ctx, lib, ids, *tag, *query); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return fmt.Errorf("nothing to export: no article matches")
+	}
+	items := make([]export.Item, 0, len(ids))
+	for _, id := range ids {
+		a, err := lib.Get(ctx, id)
+		if err != nil {
+			return fmt.Errorf("article %d: %w", id, err)
+		}
+		notes, err := lib.Notes(ctx, id)
+		if err != nil {
+			return err
+		}
+		items = append(items, exportItem(a, notes))
+	}
+
+	var written []string
+	switch {
+	case *format == "pdf" && *combined:
+		name := "folio-" + time.Now().Format("2006-01-02-150405") + ".pdf"
+		if len(items) == 1 {
+			name = export.Slug(items[0].Title) + ".pdf"
+		}
+		path := filepath.Join(*out, name)
+		if err = export.PDFFile(ctx, path, items, lib, export.PDFOptions{PageSize: size}); err == nil {
+			written = []string{path}
+		}
+	case *format == "pdf":
+		written, err = export.PDFs(ctx, *out, items, lib, export.PDFOptions{PageSize: size})
+	default:
+		written, err = export.Markdown(ctx, *out, items, lib, export.MarkdownOptions{RemoteImages: *remote})
+	}
+	for _, p := range written {
+		fmt.Fprintln(e.stdout, p)
+	}
+	return err
+}
+
+// exportIDs resolves what to export to article ids, in listing order.
+func (e *env) exportIDs(ctx context.Context, lib *storage.Library, ids []int64, tag, query string) ([]int64, error) {
+	if len(ids) > 0 {
+		return ids, nil
+	}
+	if query != "" {
+		hits, err := lib.Search(ctx, query, storage.Filter{Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hits {
+			ids = append(ids, h.ID)
+		}
+		return ids, nil
+	}
+	f := storage.Filter{Tag: tag, Limit: 1000}
+	for {
+		page, next, err := lib.List(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range page {
+			ids = append(ids, s.ID)
+		}
+		if next == "" {
+			return ids, nil
+		}
+		f.After = next
+	}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExportMarkdownAndPDF(t *testing.T) {
+	srv := seedServer(t)
+	f := newFolio(t)
+	f.client = srv.Client()
+	f.ok("add", "--tag", "dân vận", srv.URL+"/index.html")
+	f.ok("note", "1", "Ghi chú đầu tiên")
+	srv.Close() // export must use the library, not the network
+	out := t.TempDir()
+
+	md := strings.Fields(f.ok("export", "--format", "md", "--out", out, "--tag", "DÂN VẬN"))
+	if len(md) != 1 || !strings.HasSuffix(md[0], ".md") || !strings.HasPrefix(filepath.Base(md[0]), "nang-cao-nang-luc-du-bao") {
+		t.Fatalf("export md printed %q, want one nang-cao-nang-luc-du-bao….md path", md)
+	}
+	body, err := os.ReadFile(md[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(body)
+	for _, want := range []string{"title: Nâng cao năng lực dự báo", "## Notes", "Ghi chú đầu tiên", ".assets/"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	assets, _ := filepath.Glob(strings.TrimSuffix(md[0], ".md") + ".assets/*")
+	if len(assets) != 4 {
+		t.Errorf("assets folder holds %d images, want 4", len(assets))
+	}
+
+	pdfs := strings.Fields(f.ok("export", "--format", "pdf", "--out", out, "--page", "letter", "1"))
+	if len(pdfs) != 1 || !strings.HasSuffix(pdfs[0], ".pdf") {
+		t.Fatalf("export pdf printed %q", pdfs)
+	}
+	info, err := exec.Command("pdfinfo", pdfs[0]).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, info)
+	}
+	if !strings.Contains(string(info), "Nâng cao năng lực") || !strings.Contains(string(info), "letter") {
+		t.Errorf("pdfinfo does not show the title and Letter size:\n%s", info)
+	}
+
+	// Exporting again never overwrites.
+	again := strings.Fields(f.ok("export", "--out", out, "--all"))
+	if len(again) != 1 || again[0] == md[0] {
+		t.Errorf("second export wrote %q, want a new name beside %q", again, md[0])
+	}
+}
+
+func TestExportUsage(t *testing.T) {
+	f := newFolio(t)
+	for _, args := range [][]string{
+		{"export"},
+		{"export", "--all", "--tag", "x"},
+		{"export", "--all", "--format", "docx"},
+		{"export", "--all", "--combined"},
+		{"export", "--all", "--format", "pdf", "--page", "a3"},
+	} {
+		if code, _, _ := f.run(args...); code != exitUsage {
+			t.Errorf("folio %s: exit %d, want %d", strings.Join(args, " "), code, exitUsage)
+		}
+	}
+	if code, _, errs := f.run("export", "--all", "--out", t.TempDir()); code != exitFailure || !strings.Contains(errs, "nothing to export") {
+		t.Errorf("export of an empty library: exit %d, %q", code, errs)
+	}
+}
