@@ -1,0 +1,433 @@
+// Package importer moves a person's saved links into the library from the
+// read-it-later service or browser they are leaving: Pocket (CSV and HTML),
+// Instapaper, Netscape bookmark files (every browser, linkding, Pinboard),
+// Wallabag, Omnivore and plain lists of URLs.
+//
+// Parse reads an export into Items; Run stores them, fetching the pages
+// concurrently, keeping what the source knew (saved time, tags, state,
+// title), and saving anything it cannot fetch as a bookmark so that nothing
+// is lost. Running the same import again skips what is already there, so an
+// interrupted import is resumed by starting it again. Import does both.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/storage"
+)
+
+// DefaultWorkers is how many links are fetched at once when
+// Options.Workers is zero.
+const DefaultWorkers = 4
+
+// Item is one saved link as the export knew it.
+type Item struct {
+	URL   string
+	Title string
+	Tags  []string
+	// Saved is when the person saved it; zero when the export does not say
+	// (the library then uses the import time).
+	Saved    time.Time
+	Read     bool
+	Favorite bool
+	Archived bool
+
+	// HTML is the article content when the export carries it (Wallabag,
+	// Omnivore): it is used instead of fetching the page again, which also
+	// keeps articles whose site has since gone.
+	HTML      string
+	Byline    string
+	Lang      string
+	Published time.Time
+
+	// File and Line say where the item came from, for messages.
+	File string
+	Line int
+}
+
+// Options tunes Run.
+type Options struct {
+	// Tag is added to every imported article (e.g. "pocket"); empty for none.
+	Tag string
+	// NoFetch stores links as bookmarks without fetching them. Content an
+	// export carries is still stored, as it needs no network.
+	NoFetch bool
+	// MarkRead marks everything imported as read.
+	MarkRead bool
+	// Workers bounds concurrent fetches; zero means DefaultWorkers.
+	Workers int
+	// Progress, when set, is called after each item. Calls never overlap
+	// but come from Run's worker goroutines, so a window must hand the
+	// value to its own goroutine (fyne.Do) and return quickly.
+	Progress func(Progress)
+}
+
+// Progress is how far an import has come.
+type Progress struct {
+	Total     int // distinct links to import
+	Done      int // links handled so far, whatever the outcome
+	Imported  int // stored with their content
+	Merged    int // already in the library: skipped, tags and state merged
+	Bookmarks int // stored as bookmarks without fetching (NoFetch)
+	Failed    int // could not be fetched: stored as bookmarks with the reason
+	Errors    int // could not be stored at all
+	Left      int // still to do
+	// Current is the link just handled.
+	Current string
+}
+
+// Failure is one link that did not import as hoped.
+type Failure struct {
+	URL   string
+	Title string
+	Err   error
+}
+
+// Summary is the outcome of an import.
+type Summary struct {
+	// Format and Broken are set by Import (Run sees items only): the
+	// export's format and the rows that could not be read.
+	Format Format
+	Broken []RowError
+
+	Total int // distinct links in the export
+	// Duplicates counts rows naming a link an earlier row of the same
+	// export already named; their tags and state were folded into it.
+	Duplicates int
+	Imported   int // stored with their content (fetched, or from the export)
+	FromExport int // of Imported, how many used the export's own content
+	Merged     int // already in the library (tags and state merged)
+	Bookmarks  int // stored as bookmarks without fetching (NoFetch)
+	// FetchFailed lists the links that could not be fetched; each was
+	// stored as a bookmark with the reason, to be fetched again later.
+	FetchFailed []Failure
+	// Errors lists the links that could not be stored at all.
+	Errors []Failure
+	// Left counts links not handled because the import was cancelled.
+	Left int
+}
+
+// Fetcher reads an article from the web; *reader.Reader is one.
+type Fetcher interface {
+	Read(ctx context.Context, link string, opts reader.Options) (*reader.Article, error)
+}
+
+// imageFetcher is the part of *reader.Reader that downloads the images of
+// an article built from an export's own content.
+type imageFetcher interface {
+	FetchImages(ctx context.Context, a *reader.Article)
+}
+
+// Import parses the export at path and runs it into lib: Parse then Run,
+// with the format and broken rows in the summary.
+func Import(ctx context.Context, lib *storage.Library, f Fetcher, path string, opts Options) (Summary, error) {
+	format, items, broken, err := Parse(path)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum, err := Run(ctx, lib, f, items, opts)
+	sum.Format, sum.Broken = format, broken
+	return sum, err
+}
+
+// Run stores items in lib, at most opts.Workers at a time. A link already
+// in the library is not fetched again: the source's tags are added and its
+// favourite, archived and read flags set (never cleared). A link that
+// cannot be fetched is stored as a bookmark with the reason. A nil f
+// behaves as opts.NoFetch.
+//
+// When ctx is cancelled Run stops starting new links, lets those under
+// way finish or fail, and returns the summary so far with ctx's error;
+// running the same items again completes the import without duplicates.
+func Run(ctx context.Context, lib *storage.Library, f Fetcher, items []Item, opts Options) (Summary, error) {
+	if lib == nil {
+		return Summary{}, errors.New("import: no library")
+	}
+	if f == nil {
+		opts.NoFetch = true
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
+	}
+	opts.Tag = strings.TrimSpace(opts.Tag)
+	work, dups := dedupe(items)
+	r := &run{lib: lib, f: f, opts: opts}
+	r.sum.Total = len(work)
+	r.sum.Duplicates = dups
+	r.prog = Progress{Total: len(work), Left: len(work)}
+
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(opts.Workers, max(len(work), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r.record(work[i], r.one(ctx, work[i]))
+			}
+		}()
+	}
+feed:
+	for i := range work {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+
+	r.sum.Left = r.prog.Left
+	if err := ctx.Err(); err != nil {
+		return r.sum, fmt.Errorf("import: %w (%d of %d links left)", err, r.sum.Left, r.sum.Total)
+	}
+	return r.sum, nil
+}
+
+// outcome is what became of one item.
+type outcome int
+
+const (
+	outImported outcome = iota
+	outFromExport
+	outMerged
+	outBookmark
+	outFetchFailed
+	outError
+	outCancelled
+)
+
+type result struct {
+	out outcome
+	err error
+}
+
+// run is the state of one Run, shared by its workers under mu.
+type run struct {
+	lib  *storage.Library
+	f    Fetcher
+	opts Options
+
+	mu   sync.Mutex
+	sum  Summary
+	prog Progress
+}
+
+// record counts one item's result and reports progress. Holding mu while
+// calling Progress keeps the calls in order and never overlapping.
+func (r *run) record(it Item, res result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if res.out == outCancelled {
+		return // still left: a later run picks it up
+	}
+	fail := Failure{URL: it.URL, Title: it.Title, Err: res.err}
+	switch res.out {
+	case outImported:
+		r.sum.Imported++
+		r.prog.Imported++
+	case outFromExport:
+		r.sum.Imported++
+		r.sum.FromExport++
+		r.prog.Imported++
+	case outMerged:
+		r.sum.Merged++
+		r.prog.Merged++
+	case outBookmark:
+		r.sum.Bookmarks++
+		r.prog.Bookmarks++
+	case outFetchFailed:
+		r.sum.FetchFailed = append(r.sum.FetchFailed, fail)
+		r.prog.Failed++
+	case outError:
+		r.sum.Errors = append(r.sum.Errors, fail)
+		r.prog.Errors++
+	}
+	r.prog.Done++
+	r.prog.Left--
+	r.prog.Current = it.URL
+	if r.opts.Progress != nil {
+		r.opts.Progress(r.prog)
+	}
+}
+
+// one imports a single item.
+func (r *run) one(ctx context.Context, it Item) result {
+	if ctx.Err() != nil {
+		return result{out: outCancelled}
+	}
+	tags := r.tags(it)
+	id, err := r.lib.Lookup(ctx, it.URL)
+	switch {
+	case err == nil:
+		return r.merge(ctx, id, it, tags)
+	case !errors.Is(err, storage.ErrNotFound):
+		return r.failed(ctx, err)
+	}
+
+	add := storage.AddOptions{
+		Tags: tags, Saved: it.Saved,
+		Read: it.Read || r.opts.MarkRead, Favorite: it.Favorite, Archived: it.Archived,
+	}
+	if it.HTML != "" {
+		if a, err := fromContent(it); err == nil {
+			if imf, ok := r.f.(imageFetcher); ok && !r.opts.NoFetch {
+				imf.FetchImages(ctx, a)
+				if ctx.Err() != nil {
+					return result{out: outCancelled}
+				}
+			}
+			return r.add(ctx, a, it, add, outFromExport)
+		}
+		// Content readability cannot parse at all: fall back to the link.
+	}
+	if r.opts.NoFetch {
+		add.Bookmark = true
+		return r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outBookmark)
+	}
+	a, err := r.f.Read(ctx, it.URL, reader.Options{})
+	if err != nil {
+		if ctx.Err() != nil {
+			return result{out: outCancelled}
+		}
+		add.Bookmark, add.FetchError = true, err.Error()
+		res := r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outFetchFailed)
+		if res.out == outFetchFailed {
+			res.err = err
+		}
+		return res
+	}
+	if keepSourceTitle(it) {
+		a.Title = it.Title
+	}
+	return r.add(ctx, a, it, add, outImported)
+}
+
+// add stores a; when the library already has it under another address
+// (a redirect or canonical URL found only after fetching), the item is
+// merged into that article instead.
+func (r *run) add(ctx context.Context, a *reader.Article, it Item, opts storage.AddOptions, out outcome) result {
+	id, err := r.lib.Add(ctx, a, opts)
+	if errors.Is(err, storage.ErrDuplicate) {
+		return r.merge(ctx, id, it, opts.Tags)
+	}
+	if err != nil {
+		return r.failed(ctx, err)
+	}
+	return result{out: out}
+}
+
+// merge adds the item's tags and flags to article id. Flags are only ever
+// set: an import never un-reads, un-favourites or un-archives.
+func (r *run) merge(ctx context.Context, id int64, it Item, tags []string) result {
+	ids := []int64{id}
+	if len(tags) > 0 {
+		if err := r.lib.AddTags(ctx, ids, tags...); err != nil {
+			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
+		}
+	}
+	for _, m := range []struct {
+		on   bool
+		mark storage.Mark
+	}{
+		{it.Read || r.opts.MarkRead, storage.MarkRead},
+		{it.Favorite, storage.MarkFavorite},
+		{it.Archived, storage.MarkArchive},
+	} {
+		if !m.on {
+			continue
+		}
+		if err := r.lib.Mark(ctx, ids, m.mark); err != nil {
+			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
+		}
+	}
+	return result{out: outMerged}
+}
+
+// failed classifies a storage error: cancellation leaves the item for the
+// next run, anything else is an error for this item.
+func (r *run) failed(ctx context.Context, err error) result {
+	if ctx.Err() != nil {
+		return result{out: outCancelled}
+	}
+	return result{out: outError, err: err}
+}
+
+// tags returns the item's tags plus the import tag, trimmed, without empty
+// names (the library refuses them) or case-insensitive repeats.
+func (r *run) tags(it Item) []string {
+	all := it.Tags
+	if r.opts.Tag != "" {
+		all = append(all[:len(all):len(all)], r.opts.Tag)
+	}
+	return cleanTags(all)
+}
+
+// keepSourceTitle reports whether the export's title should win over the
+// page's: the person may have edited it, but exports also fill the title
+// with the link itself when they knew none.
+func keepSourceTitle(it Item) bool {
+	t := strings.TrimSpace(it.Title)
+	return t != "" && t != it.URL && !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://")
+}
+
+// dedupe folds rows naming the same link (after normalization) into the
+// first of them: tags united, flags or-ed, the earliest saved time kept.
+func dedupe(items []Item) ([]Item, int) {
+	out := make([]Item, 0, len(items))
+	seen := make(map[string]int, len(items))
+	dups := 0
+	for _, it := range items {
+		key, err := reader.NormalizeURL(it.URL)
+		if err != nil {
+			key = it.URL // Run reports it when storing
+		}
+		i, ok := seen[key]
+		if !ok {
+			seen[key] = len(out)
+			it.Tags = append([]string(nil), it.Tags...)
+			out = append(out, it)
+			continue
+		}
+		dups++
+		first := &out[i]
+		first.Tags = append(first.Tags, it.Tags...)
+		first.Read = first.Read || it.Read
+		first.Favorite = first.Favorite || it.Favorite
+		first.Archived = first.Archived || it.Archived
+		if !it.Saved.IsZero() && (first.Saved.IsZero() || it.Saved.Before(first.Saved)) {
+			first.Saved = it.Saved
+		}
+		if first.Title == "" {
+			first.Title = it.Title
+		}
+		if first.HTML == "" {
+			first.HTML, first.Byline, first.Lang, first.Published = it.HTML, it.Byline, it.Lang, it.Published
+		}
+	}
+	return out, dups
+}
+
+// cleanTags trims tags and drops empty ones and case-insensitive repeats,
+// keeping the first spelling.
+func cleanTags(tags []string) []string {
+	var out []string
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		t = strings.Join(strings.Fields(t), " ")
+		k := strings.ToLower(t)
+		if t == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, t)
+	}
+	return out
+}
