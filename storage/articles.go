@@ -60,58 +60,9 @@ func (l *Library) Add(ctx context.Context, a *reader.Article, opts AddOptions) (
 	}
 	var id int64
 	err = l.withTx(ctx, func(tx *sql.Tx) error {
-		existing, err := lookupKeys(ctx, tx, keys)
-		if err != nil {
-			return err
-		}
-		if existing != 0 {
-			id = existing
-			return ErrDuplicate
-		}
-		pub := stored.Published
-		_, off := pub.Zone()
-		res, err := tx.ExecContext(ctx, `INSERT INTO articles
-			(url, canonical, title, title_key, byline, site, lang, excerpt, lead_image,
-			 published, published_tz, words, reading_time, saved, updated,
-			 read, favorite, archived, fetched, fetch_error)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			stored.URL, stored.Canonical, stored.Title, foldKey(stored.Title), stored.Byline, stored.SiteName,
-			stored.Lang, stored.Excerpt, stored.LeadImage, encTime(pub), off, stored.Words,
-			int64(stored.ReadingTime), encTime(saved), encTime(now),
-			boolInt(opts.Read), boolInt(opts.Favorite), boolInt(opts.Archived),
-			boolInt(!opts.Bookmark), opts.FetchError)
-		if err != nil {
-			return fmt.Errorf("insert article: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if err := l.fail("article"); err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls(norm, article_id) VALUES (?, ?)`, k, id); err != nil {
-				return fmt.Errorf("insert url: %w", err)
-			}
-		}
-		if err := writeContent(ctx, tx, id, stored); err != nil {
-			return err
-		}
-		if err := l.fail("images"); err != nil {
-			return err
-		}
-		for _, t := range tags {
-			if err := addTag(ctx, tx, id, t); err != nil {
-				return err
-			}
-		}
-		if err := l.fail("tags"); err != nil {
-			return err
-		}
-		if err := syncSearch(ctx, tx, id); err != nil {
-			return err
-		}
-		return l.fail("search")
+		var err error
+		id, err = l.insert(ctx, tx, stored, keys, tags, opts, saved, now)
+		return err
 	})
 	if errors.Is(err, ErrDuplicate) {
 		return id, fmt.Errorf("add %s: %w (article %d)", a.URL, ErrDuplicate, id)
@@ -120,6 +71,64 @@ func (l *Library) Add(ctx context.Context, a *reader.Article, opts AddOptions) (
 		return 0, fmt.Errorf("add %s: %w", a.URL, err)
 	}
 	return id, nil
+}
+
+// insert writes a new article in tx; on a duplicate it returns the existing
+// id and ErrDuplicate.
+func (l *Library) insert(ctx context.Context, tx *sql.Tx, stored *reader.Article, keys, tags []string,
+	opts AddOptions, saved, now time.Time) (int64, error) {
+	existing, err := lookupKeys(ctx, tx, keys)
+	if err != nil {
+		return 0, err
+	}
+	if existing != 0 {
+		return existing, ErrDuplicate
+	}
+	pub := stored.Published
+	_, off := pub.Zone()
+	res, err := tx.ExecContext(ctx, `INSERT INTO articles
+		(url, canonical, title, title_key, byline, site, lang, excerpt, lead_image,
+		 published, published_tz, words, reading_time, saved, updated,
+		 read, favorite, archived, fetched, fetch_error)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		stored.URL, stored.Canonical, stored.Title, foldKey(stored.Title), stored.Byline, stored.SiteName,
+		stored.Lang, stored.Excerpt, stored.LeadImage, encTime(pub), off, stored.Words,
+		int64(stored.ReadingTime), encTime(saved), encTime(now),
+		boolInt(opts.Read), boolInt(opts.Favorite), boolInt(opts.Archived),
+		boolInt(!opts.Bookmark), opts.FetchError)
+	if err != nil {
+		return 0, fmt.Errorf("insert article: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if err := l.fail("article"); err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls(norm, article_id) VALUES (?, ?)`, k, id); err != nil {
+			return 0, fmt.Errorf("insert url: %w", err)
+		}
+	}
+	if err := writeContent(ctx, tx, id, stored); err != nil {
+		return 0, err
+	}
+	if err := l.fail("images"); err != nil {
+		return 0, err
+	}
+	for _, t := range tags {
+		if err := addTag(ctx, tx, id, t); err != nil {
+			return 0, err
+		}
+	}
+	if err := l.fail("tags"); err != nil {
+		return 0, err
+	}
+	if err := syncSearch(ctx, tx, id); err != nil {
+		return 0, err
+	}
+	return id, l.fail("search")
 }
 
 // Replace stores a fresh extraction of article id (a re-fetch): content,

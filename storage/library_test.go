@@ -167,3 +167,20 @@ func TestTwoHandlesWriteConcurrently(t *testing.T) {
 		t.Errorf("%d articles, want %d", n, 2*per)
 	}
 }
+
+func TestOpenOddPaths(t *testing.T) {
+	for _, name := range []string{"with space.db", "what?.db", "hash#1.db", "100%.db", "thư viện.db"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name)
+			lib, err := Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustAdd(t, lib, simpleArticle("https://example.com/x", "X", "y"), AddOptions{})
+			lib.Close()
+			if fi, err := os.Stat(path); err != nil || fi.Size() == 0 {
+				t.Errorf("library not at %s: %v", path, err)
+			}
+		})
+	}
+}
