@@ -240,7 +240,7 @@ func checkLink(raw string) (string, error) {
 		return "", ErrNoLink
 	}
 	if _, err := reader.ParseLink(link); err != nil {
-		return "", fmt.Errorf("%w: %q: %w", ErrBadLink, link, err)
+		return "", fmt.Errorf("%w: %w", ErrBadLink, err)
 	}
 	return link, nil
 }
