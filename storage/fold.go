@@ -3,6 +3,7 @@ package storage
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -28,8 +29,13 @@ func foldRune(r rune) rune {
 	if unicode.Is(unicode.Mn, r) {
 		return 0
 	}
-	for _, b := range norm.NFD.String(string(r)) {
-		return unicode.ToLower(b)
+	// Properties looks the decomposition up without allocating: this runs
+	// for every letter of every snippet candidate.
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+		base, _ := utf8.DecodeRune(d)
+		return unicode.ToLower(base)
 	}
 	return unicode.ToLower(r)
 }

@@ -75,7 +75,10 @@ func (f Filter) where() ([]string, []any, error) {
 		args = append(args, f.Site)
 	}
 	if f.Tag != "" {
-		conds = append(conds, "a.id IN (SELECT x.article_id FROM article_tags x WHERE x.tag_id = (SELECT id FROM tags WHERE key = ?))")
+		// EXISTS rather than IN: SQLite then walks the sort index and probes
+		// article_tags' primary key per row, stopping after one page,
+		// instead of collecting and sorting every article of the tag.
+		conds = append(conds, "EXISTS (SELECT 1 FROM article_tags x WHERE x.article_id = a.id AND x.tag_id = (SELECT id FROM tags WHERE key = ?))")
 		args = append(args, tagKey(f.Tag))
 	}
 	return conds, args, nil

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -45,18 +47,34 @@ func (l *Library) search(ctx context.Context, match string, f Filter) ([]SearchR
 	if err != nil {
 		return nil, err
 	}
+	// bm25 costs a few microseconds per matching article, too much for a
+	// word found in most of a large library. Rank only the newest
+	// rankWindow matches (passing the filters): exact for all but such
+	// very common queries, and bounded for those.
+	cutoff := int64(0)
+	cq := `SELECT s.rowid FROM search s`
+	if len(conds) > 0 {
+		cq += ` JOIN articles a ON a.id = s.rowid WHERE search MATCH ? AND ` + strings.Join(conds, " AND ")
+	} else {
+		cq += ` WHERE search MATCH ?`
+	}
+	cq += ` ORDER BY s.rowid DESC LIMIT 1 OFFSET ?`
+	err = l.db.QueryRowContext(ctx, cq, append(append([]any{match}, args...), rankWindow-1)...).Scan(&cutoff)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
 	var q string
 	if len(conds) == 0 {
 		// FTS5 ranks and limits by itself when the query touches only the
 		// search table: the join then reads just one page of articles.
 		q = `SELECT ` + summaryCols + `, r.rank FROM
-			(SELECT rowid, rank FROM search WHERE search MATCH ? ORDER BY rank LIMIT ?) r
+			(SELECT rowid, rank FROM search WHERE search MATCH ? AND rowid >= ? ORDER BY rank LIMIT ?) r
 			JOIN articles a ON a.id = r.rowid ORDER BY r.rank`
-		args = []any{match, f.limit()}
+		args = []any{match, cutoff, f.limit()}
 	} else {
 		q = `SELECT ` + summaryCols + `, s.rank FROM search s JOIN articles a ON a.id = s.rowid
-			WHERE search MATCH ? AND ` + strings.Join(conds, " AND ") + ` ORDER BY s.rank LIMIT ?`
-		args = append(append([]any{match}, args...), f.limit())
+			WHERE search MATCH ? AND s.rowid >= ? AND ` + strings.Join(conds, " AND ") + ` ORDER BY s.rank LIMIT ?`
+		args = append(append([]any{match, cutoff}, args...), f.limit())
 	}
 	rows, err := l.db.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -242,6 +260,9 @@ func (l *Library) snippets(ctx context.Context, res []SearchResult, terms []term
 	}
 	return nil
 }
+
+// rankWindow bounds how many matches bm25 ranks (see search).
+const rankWindow = 2000
 
 // Snippet shape: about this many words, the first match a few words in.
 const (

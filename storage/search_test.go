@@ -152,3 +152,19 @@ func TestSearchFilters(t *testing.T) {
 		})
 	}
 }
+
+func TestFoldKey(t *testing.T) {
+	tests := map[string]string{
+		"Đảng":                      "dang",
+		"DÂN VẬN":                   "dan van",
+		"d\u00e2n v\u1eadn":         "dan van",
+		"da\u0302n va\u0323\u0302n": "dan van", // decomposed input
+		"Ångström Ưu Ơn":            "angstrom uu on",
+		"C++ 13/1":                  "c++ 13/1",
+	}
+	for in, want := range tests {
+		if got := foldKey(in); got != want {
+			t.Errorf("foldKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
