@@ -25,7 +25,8 @@ const (
 
 // site is the local web the fixtures link to: the Vietnamese seed article
 // at /tin-tuc/nang-cao.html with its images under /images/, small pages
-// under /pages/, 404s under /dead/ and /gone/, and /slow/ which answers
+// under /pages/, 404s under /dead/ and /gone/, /r/<path> redirecting to
+// /<path>, and /slow/ which answers
 // only when the request is cancelled.
 type site struct {
 	*httptest.Server
@@ -47,6 +48,9 @@ func newSite(t testing.TB) *site {
 	})
 	mux.Handle("/images/", http.FileServer(http.Dir(seedDir)))
 	mux.Handle("/pages/", http.StripPrefix("/pages/", http.FileServer(http.Dir(filepath.Join(fixtures, "pages")))))
+	mux.HandleFunc("/r/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.TrimPrefix(r.URL.Path, "/r"), http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("/slow/", func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
 	})
