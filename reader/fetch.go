@@ -35,6 +35,16 @@ var (
 	ErrTooManyRedirects = errors.New("too many redirects")
 )
 
+// StatusError is a server's answer other than 2xx. errors.Is(err,
+// ErrHTTPStatus) holds for it; errors.As gives the code.
+type StatusError struct {
+	Code   int
+	Status string // "404 Not Found"
+}
+
+func (e *StatusError) Error() string        { return "the server answered " + e.Status }
+func (e *StatusError) Is(target error) bool { return target == ErrHTTPStatus }
+
 // MaxRedirects is how many redirects a fetch follows before giving up.
 const MaxRedirects = 10
 
@@ -100,7 +110,7 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return resp, nil, fmt.Errorf("the server answered %s: %w", statusText(resp), ErrHTTPStatus)
+		return resp, nil, &StatusError{Code: resp.StatusCode, Status: statusText(resp)}
 	}
 	if resp.ContentLength > limit {
 		return resp, nil, fmt.Errorf("%d bytes, more than the %d bytes allowed: %w", resp.ContentLength, limit, ErrTooLarge)

@@ -347,3 +347,15 @@ func TestUnsupportedSchemes(t *testing.T) {
 		})
 	}
 }
+
+func TestStatusErrorCarriesTheCode(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "gone", http.StatusGone) })
+	_, err := New(srv.Client()).Fetch(context.Background(), srv.URL+"/a")
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != http.StatusGone || !errors.Is(err, ErrHTTPStatus) {
+		t.Fatalf("Fetch error = %v, want a StatusError with code 410 that is ErrHTTPStatus", err)
+	}
+	if strings.Count(err.Error(), srv.URL) != 1 || !strings.HasSuffix(err.Error(), "the server answered 410 Gone") {
+		t.Errorf("message %q: want the link once, then the status", err)
+	}
+}

@@ -203,6 +203,8 @@ func (e *env) cmdAdd(ctx context.Context, args []string) error {
 	} else {
 		for _, r := range results {
 			switch {
+			case r.err != nil && strings.Contains(r.err.Error(), r.input):
+				fmt.Fprintf(e.stderr, "failed  %v\n", r.err)
 			case r.err != nil:
 				fmt.Fprintf(e.stderr, "failed  %s: %v\n", r.input, r.err)
 			case r.existed:
