@@ -472,6 +472,10 @@ func (t *scaledTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameText, theme.SizeNameHeadingText, theme.SizeNameSubHeadingText, theme.SizeNameCaptionText:
 		return s * t.scale
+	case theme.SizeNameLineSpacing:
+		// RichText adds line spacing only between blocks: a wider gap
+		// separates paragraphs the way a page does.
+		return max(s, 10) * t.scale
 	}
 	return s
 }

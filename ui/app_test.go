@@ -1,0 +1,362 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/folio-app/folio/storage"
+)
+
+// TestSaveReadTagNoteSearchDelete walks the main flow a person follows, on a
+// real library and the seed page served locally.
+func TestSaveReadTagNoteSearchDelete(t *testing.T) {
+	h := newHarness(t, nil)
+	u := h.u
+	ctx := context.Background()
+	const title = "Nâng cao năng lực dự báo, tầm nhìn chiến lược trong công tác dân vận"
+
+	if u.body.Objects[0] != u.welcome {
+		t.Fatal("an empty library should show the first-run screen")
+	}
+
+	// Paste a link → it is saved and appears in the list.
+	submit(u.linkBar, h.link("/index.html"))
+	if u.linkBar.Text != "" {
+		t.Errorf("link bar keeps %q after saving", u.linkBar.Text)
+	}
+	h.eventually("the article in the list", func() bool { return len(u.list.rows) == 1 })
+	if got := u.list.rows[0].Title; got != title {
+		t.Fatalf("list title = %q, want %q", got, title)
+	}
+	if u.body.Objects[0] != u.panes {
+		t.Fatal("the first-run screen should give way to the panes once an article is saved")
+	}
+	if s := u.queue.jobs[0].status.Text; s != "Saved" {
+		t.Errorf("queue status = %q, want Saved", s)
+	}
+	id := u.list.rows[0].ID
+
+	// Selecting it shows its title and text in the reader.
+	h.settle()
+	rows := find[*articleRow](u.list.widget)
+	if len(rows) == 0 {
+		t.Fatal("no rows drawn")
+	}
+	test.Tap(rows[0])
+	h.eventually("the article in the reader", func() bool { return u.view.id == id })
+	if got := plainText(u.view.title.Segments); !strings.Contains(got, title) {
+		t.Errorf("reader title = %q", got)
+	}
+	expected, err := os.ReadFile(seedDir + "/expected.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := plainText(u.view.body.Segments)
+	for _, line := range []string{"Hội nghị được tổ chức trực tuyến", "Thanh Hà - TTTĐ"} {
+		if !strings.Contains(string(expected), line) {
+			t.Fatalf("fixture changed: %q not in expected.txt", line)
+		}
+		if !strings.Contains(body, line) {
+			t.Errorf("reader body lacks %q", line)
+		}
+	}
+	if n := len(findSegments[*imageSegment](u.view.body.Segments)); n != 4 {
+		t.Errorf("reader shows %d images, want the 4 stored ones", n)
+	}
+
+	// Opening it marks it read after a moment.
+	h.eventually("the article marked read", func() bool {
+		a, err := h.lib.Get(ctx, id)
+		return err == nil && a.Read
+	})
+
+	// Add a tag → the chip shows, and the sidebar filter finds it.
+	submit(&u.view.tags.entry.Entry, "Việt Nam")
+	h.eventually("the tag chip", func() bool { return len(u.view.tags.chips.Objects) == 1 })
+	h.eventually("the tag in the sidebar", func() bool { return sidebarIndex(u, "Việt Nam") >= 0 })
+	u.sidebar.list.Select(sidebarIndex(u, "Việt Nam"))
+	h.eventually("the tag filter", func() bool {
+		return u.list.filter.Tag == "Việt Nam" && !u.list.loading && len(u.list.rows) == 1
+	})
+	if got := u.list.header.Text; !strings.HasPrefix(got, "#Việt Nam") {
+		t.Errorf("list header = %q", got)
+	}
+
+	// Add a note: saved without a Save button, after typing pauses.
+	test.Tap(u.view.notes.addBtn)
+	if len(u.view.notes.notes) != 1 {
+		t.Fatalf("notes after Add note = %d", len(u.view.notes.notes))
+	}
+	test.Type(u.view.notes.notes[0].entry, "Đọc lại phần dân vận")
+	h.eventually("the note saved", func() bool {
+		notes, err := h.lib.Notes(ctx, id)
+		return err == nil && len(notes) == 1 && notes[0].Text == "Đọc lại phần dân vận"
+	})
+	h.eventually("the saved indicator", func() bool {
+		return strings.HasPrefix(u.view.notes.notes[0].status.Text, "Saved ")
+	})
+
+	// Search `dan van` finds it, with the match highlighted.
+	u.sidebar.list.Select(0)
+	test.Type(u.search, "dan van")
+	h.eventually("search results", func() bool { return u.list.query == "dan van" && !u.list.loading })
+	if len(u.list.rows) != 1 || u.list.rows[0].ID != id {
+		t.Fatalf("search rows = %+v", u.list.rows)
+	}
+	if !strings.Contains(u.list.rows[0].Snippet, storage.SnippetOpen) {
+		t.Errorf("snippet has no highlighted match: %q", u.list.rows[0].Snippet)
+	}
+	u.search.SetText("")
+	h.eventually("the list without search", func() bool { return u.list.query == "" && !u.list.loading })
+
+	// Favourite and archive from the reader's buttons.
+	test.Tap(u.view.favBtn)
+	test.Tap(u.view.archiveBtn)
+	h.eventually("favourite and archived", func() bool {
+		a, err := h.lib.Get(ctx, id)
+		return err == nil && a.Favorite && a.Archived
+	})
+	h.settle()
+	if got := u.view.favBtn.Text; got != "Unfavourite" {
+		t.Errorf("favourite button = %q after favouriting", got)
+	}
+	if n := u.sidebar.entries[3].count; n != 1 {
+		t.Errorf("Archive count = %d, want 1", n)
+	}
+
+	// Delete, confirming in the dialog.
+	test.Tap(button(t, u.view.actions, "Delete"))
+	top := h.w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("delete asked no confirmation")
+	}
+	test.Tap(button(t, top, "Delete"))
+	h.eventually("the article deleted", func() bool {
+		n, err := h.lib.Count(ctx, storage.Filter{})
+		return err == nil && n == 0
+	})
+	h.eventually("the first-run screen again", func() bool { return u.body.Objects[0] == u.welcome })
+	if u.view.id != 0 {
+		t.Errorf("the reader still shows deleted article %d", u.view.id)
+	}
+}
+
+func sidebarIndex(u *UI, tag string) int {
+	for i, e := range u.sidebar.entries {
+		if e.tag == tag {
+			return i
+		}
+	}
+	return -1
+}
+
+// findSegments collects segments of type T, looking inside blocks.
+func findSegments[T widget.RichTextSegment](segs []widget.RichTextSegment) []T {
+	var out []T
+	for _, s := range segs {
+		if t, ok := s.(T); ok {
+			out = append(out, t)
+		}
+		if b, ok := s.(widget.RichTextBlock); ok {
+			out = append(out, findSegments[T](b.Segments())...)
+		}
+	}
+	return out
+}
+
+// TestQueueExplains checks that failed saves say what happened in words.
+func TestQueueExplains(t *testing.T) {
+	tests := []struct {
+		name  string
+		path  string
+		want  string
+		retry bool
+	}{
+		{name: "missing page", path: "/gone", want: "The server answered 404 — the page may have moved."},
+		{name: "pdf", path: "/paper.pdf", want: "That link isn't a web page (application/pdf)."},
+		{name: "no article", path: "/images/logo.png", want: "That link isn't a web page (image/png)."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			submit(h.u.linkBar, h.link(tt.path))
+			j := h.u.queue.jobs[0]
+			h.eventually("the job to end", func() bool { return j.state == jobFailed || j.state == jobDone })
+			if j.status.Text != tt.want {
+				t.Errorf("status = %q, want %q", j.status.Text, tt.want)
+			}
+			if j.state != jobFailed {
+				t.Errorf("state = %v, want failed", j.state)
+			}
+		})
+	}
+}
+
+func TestQueueDuplicateSelectsExisting(t *testing.T) {
+	h := newHarness(t, nil)
+	submit(h.u.linkBar, h.link("/index.html"))
+	h.eventually("the first save", func() bool { return len(h.u.list.rows) == 1 })
+	h.settle()
+	id := h.u.list.rows[0].ID
+	h.u.view.clear()
+
+	// The same page again, with a tracking parameter and a fragment.
+	submit(h.u.linkBar, h.link("/index.html?utm_source=x#top"))
+	j := h.u.queue.jobs[1]
+	h.eventually("the duplicate", func() bool { return j.state == jobDone })
+	if j.status.Text != "Already in your library" {
+		t.Errorf("status = %q", j.status.Text)
+	}
+	h.eventually("the existing article opened", func() bool { return h.u.view.id == id })
+	if got := h.u.list.selectedIDs(); len(got) != 1 || got[0] != id {
+		t.Errorf("selection = %v, want [%d]", got, id)
+	}
+	if n, _ := h.lib.Count(context.Background(), storage.Filter{}); n != 1 {
+		t.Errorf("library holds %d articles, want 1", n)
+	}
+}
+
+func TestQueueCancel(t *testing.T) {
+	h := newHarness(t, nil)
+	submit(h.u.linkBar, h.link("/slow"))
+	j := h.u.queue.jobs[0]
+	h.eventually("the fetch to start", func() bool { return j.state == jobRunning })
+	test.Tap(j.stop)
+	h.eventually("the job to stop", func() bool { return j.state == jobFailed })
+	if j.status.Text != "Cancelled." {
+		t.Errorf("status = %q, want Cancelled.", j.status.Text)
+	}
+}
+
+func TestLinkBarSeveralLinks(t *testing.T) {
+	tests := []struct {
+		name   string
+		text   string
+		queued int
+		status string
+	}{
+		{name: "spaces and newlines", text: "https://a.example/1 https://b.example/2\nhttps://c.example/3", queued: 3},
+		{name: "not a link", text: "hello world", queued: 0, status: "That isn't a web link. Paste an address starting with http:// or https://."},
+		{name: "mixed", text: "ftp://x.example/f https://a.example/1", queued: 1, status: "Some words weren't web links and were skipped: ftp://x.example/f"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			// Cancel at once: this test is about parsing, not fetching.
+			h.u.stop()
+			if n := h.u.queueText(tt.text); n != tt.queued {
+				t.Errorf("queued %d, want %d", n, tt.queued)
+			}
+			if len(h.u.queue.jobs) != tt.queued {
+				t.Errorf("queue rows = %d, want %d", len(h.u.queue.jobs), tt.queued)
+			}
+			if tt.status != "" && h.u.queue.message.Text != tt.status {
+				t.Errorf("message = %q, want %q", h.u.queue.message.Text, tt.status)
+			}
+		})
+	}
+}
+
+func TestKeyboardAndMultiSelect(t *testing.T) {
+	h := newHarness(t, func(lib *storage.Library) {
+		for i, title := range []string{"Một", "Hai", "Ba", "Bốn"} {
+			a, opts := fixedArticle(i, title)
+			if _, err := lib.Add(context.Background(), a, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	u := h.u
+	if len(u.list.rows) != 4 || u.list.rows[0].Title != "Bốn" {
+		t.Fatalf("rows = %d, first %q; want 4, newest first", len(u.list.rows), u.list.rows[0].Title)
+	}
+
+	key := func(k fyne.KeyName) { u.list.widget.TypedKey(&fyne.KeyEvent{Name: k}) }
+	key(fyne.KeyDown)
+	key(fyne.KeyDown)
+	key(fyne.KeyUp)
+	key(fyne.KeyDown)
+	key(fyne.KeyReturn)
+	h.eventually("the article opened by Enter", func() bool { return u.view.id == u.list.rows[1].ID })
+
+	// Ctrl-click another row: both are selected and actions apply to both.
+	u.list.click(3, fyne.KeyModifierShortcutDefault)
+	ids := u.list.selectedIDs()
+	if len(ids) != 2 {
+		t.Fatalf("selection = %v, want two articles", ids)
+	}
+	if u.view.stack.Objects[0] != u.view.manyPane {
+		t.Error("a multi-selection should show the selection pane")
+	}
+	test.Tap(u.view.readBtn)
+	h.eventually("both marked read", func() bool {
+		for _, id := range ids {
+			if a, err := h.lib.Get(context.Background(), id); err != nil || !a.Read {
+				return false
+			}
+		}
+		return true
+	})
+	// Shift-click selects a range.
+	u.list.click(0, 0)
+	u.list.click(2, fyne.KeyModifierShift)
+	if n := len(u.list.selectedIDs()); n != 3 {
+		t.Errorf("shift range selected %d, want 3", n)
+	}
+	// Tags apply to the whole selection.
+	submit(&u.view.manyTags.entry.Entry, "đọc sau")
+	h.eventually("the tag on all three", func() bool {
+		tags, err := h.lib.Tags(context.Background())
+		return err == nil && len(tags) == 1 && tags[0].Count == 3
+	})
+}
+
+func TestTextSizeRemembered(t *testing.T) {
+	h := newHarness(t, nil)
+	base := h.u.view.theme.Size("text")
+	h.u.menuItems["larger"].Action()
+	h.u.menuItems["larger"].Action()
+	if got := h.u.app.Preferences().Float(prefTextScale); got < 1.19 || got > 1.21 {
+		t.Errorf("remembered scale = %v, want 1.2", got)
+	}
+	if got := h.u.view.theme.Size("text"); got <= base {
+		t.Errorf("text size %v did not grow from %v", got, base)
+	}
+	for range 30 {
+		h.u.menuItems["smaller"].Action()
+	}
+	if got := h.u.view.scale; got != minTextScale {
+		t.Errorf("scale = %v after many steps down, want the floor %v", got, minTextScale)
+	}
+}
+
+func TestRenameTagMerges(t *testing.T) {
+	h := newHarness(t, func(lib *storage.Library) {
+		ctx := context.Background()
+		for i, tag := range []string{"golang", "Go"} {
+			a, opts := fixedArticle(i, "article "+tag)
+			opts.Tags = []string{tag}
+			if _, err := lib.Add(ctx, a, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	h.u.sidebar.list.Select(sidebarIndex(h.u, "golang"))
+	h.settle()
+	h.u.sidebar.applyRename("golang", "Go")
+	h.eventually("the merged tag", func() bool {
+		return sidebarIndex(h.u, "golang") < 0 && sidebarIndex(h.u, "Go") >= 0 && !h.u.list.loading
+	})
+	if n := h.u.sidebar.entries[sidebarIndex(h.u, "Go")].count; n != 2 {
+		t.Errorf("Go count = %d after merge, want 2", n)
+	}
+	if h.u.list.filter.Tag != "Go" || len(h.u.list.rows) != 2 {
+		t.Errorf("filter %q shows %d rows; want the merged tag with 2", h.u.list.filter.Tag, len(h.u.list.rows))
+	}
+}
