@@ -189,14 +189,17 @@ func (u *UI) buildWelcome() fyne.CanvasObject {
 	iconBox := container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(96), icon))
 	title := widget.NewLabelWithStyle("Your library is empty", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
+	// Short lines without wrapping: a wrapped RichText in a centred
+	// column would shrink to its narrowest.
 	steps := widget.NewRichText(
-		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "Folio keeps the articles you want to read, with their pictures, so you can read them offline and find them again."},
+		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "Folio keeps the articles you want to read, with their pictures,"},
+		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "so you can read them offline and find them again."},
 		&widget.TextSegment{Style: centered(widget.RichTextStyleStrong), Text: "To save your first article:"},
 		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "1. Copy a link from your browser."},
 		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "2. Paste it in the bar at the top (Ctrl+L takes you there) and press Enter."},
-		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "You can paste several links at once, or drop links and saved .html pages onto this window."},
+		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "You can paste several links at once,"},
+		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "or drop links and saved .html pages onto this window."},
 	)
-	steps.Wrapping = fyne.TextWrapWord
 	focus := widget.NewButtonWithIcon("Paste a link", theme.ContentPasteIcon(), func() {
 		u.win.Canvas().Focus(u.linkBar)
 		if clip := u.win.Clipboard(); clip != nil {
@@ -207,7 +210,7 @@ func (u *UI) buildWelcome() fyne.CanvasObject {
 	})
 	focus.Importance = widget.HighImportance
 	card := container.NewVBox(iconBox, title, steps, container.NewCenter(focus), u.queueHolder())
-	return container.NewCenter(container.New(&maxWidthLayout{max: 560}, card))
+	return container.NewCenter(card)
 }
 
 // queueHolder shows the save queue on the first-run screen too, so the

@@ -60,7 +60,8 @@ type articleList struct {
 	stack   *fyne.Container
 }
 
-var sortNames = []string{"Newest saved", "Newest published", "Title A–Z"}
+// sortNames label storage.Sort values, in order.
+var sortNames = []string{"Saved", "Published", "Title"}
 
 func newArticleList(u *UI) *articleList {
 	l := &articleList{u: u, sel: map[int64]bool{}, anchor: -1, cursor: -1}

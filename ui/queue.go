@@ -96,6 +96,7 @@ func (q *saveQueue) build() fyne.CanvasObject {
 	scroll.SetMinSize(fyne.NewSize(0, 0))
 	q.panel = container.NewVBox(widget.NewSeparator(), q.message, container.NewBorder(nil, nil, nil, q.clear), q.box)
 	q.holder = container.NewStack(q.panel)
+	q.panel.Hide()
 	return q.holder
 }
 
@@ -122,8 +123,10 @@ func (q *saveQueue) note(msg string) {
 	q.msgTmr = q.u.bg.after(8*time.Second, func() {
 		if q.message.Text == msg {
 			q.message.Hide()
+			q.updateVisibility()
 		}
 	})
+	q.updateVisibility()
 }
 
 // add queues a request and starts its worker, which waits for a free slot.
@@ -152,6 +155,7 @@ func (q *saveQueue) add(req saveRequest) *saveJob {
 	j.row = container.NewBorder(nil, nil, nil, container.NewHBox(j.retry, j.stop), container.NewVBox(j.label, j.status))
 	q.jobs = append(q.jobs, j)
 	q.box.Add(j.row)
+	q.updateVisibility()
 	q.u.bg.run(func(context.Context) func() {
 		id, err := q.work(ctx, j)
 		cancel()
@@ -271,6 +275,17 @@ func (q *saveQueue) remove(j *saveJob) {
 		}
 	}
 	q.box.Remove(j.row)
+	q.updateVisibility()
+}
+
+// updateVisibility hides the queue when it has nothing to say.
+func (q *saveQueue) updateVisibility() {
+	if len(q.jobs) == 0 && !q.message.Visible() {
+		q.panel.Hide()
+	} else {
+		q.panel.Show()
+	}
+	q.holder.Refresh()
 }
 
 // clearFinished removes the rows of jobs that have ended.
@@ -290,6 +305,7 @@ func (q *saveQueue) clearFinished() {
 	if len(kept) == 0 {
 		q.clear.Hide()
 	}
+	q.updateVisibility()
 }
 
 // busy counts jobs not yet finished.

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -105,7 +106,7 @@ func (v *readerView) build() fyne.CanvasObject {
 	v.placeholder.Alignment = fyne.TextAlignCenter
 	v.placeholder.Importance = widget.LowImportance
 	v.stack = container.NewStack(container.NewCenter(v.placeholder))
-	v.actions.Hide()
+	v.enableActions(false)
 	return container.NewBorder(container.NewVBox(v.actions, widget.NewSeparator()), nil, nil, nil, v.stack)
 }
 
@@ -146,7 +147,8 @@ func (v *readerView) buildActions() *fyne.Container {
 	if v.u.Export == nil {
 		v.exportBtn.Hide()
 	}
-	return container.NewHBox(v.readBtn, v.favBtn, v.archiveBtn, refetch, v.exportBtn, del)
+	// Wrapping keeps every action reachable when the pane is narrow.
+	return container.New(layout.NewRowWrapLayoutWithCustomPadding(0, 0), v.readBtn, v.favBtn, v.archiveBtn, refetch, v.exportBtn, del)
 }
 
 // allRead says whether every target is read (the button then marks unread).
@@ -188,7 +190,20 @@ func (v *readerView) updateActions() {
 	} else {
 		v.exportBtn.Show()
 	}
-	v.actions.Show()
+	v.enableActions(true)
+}
+
+// enableActions greys the action buttons out when no article is chosen.
+func (v *readerView) enableActions(on bool) {
+	for _, o := range v.actions.Objects {
+		if b, ok := o.(*widget.Button); ok {
+			if on {
+				b.Enable()
+			} else {
+				b.Disable()
+			}
+		}
+	}
 }
 
 // show opens an article: the library work and the rendering happen in a
@@ -325,7 +340,7 @@ func (v *readerView) showMany(ids []int64) {
 func (v *readerView) clear() {
 	v.gen++
 	v.id, v.art = 0, nil
-	v.actions.Hide()
+	v.enableActions(false)
 	v.show1(container.NewCenter(v.placeholder))
 }
 

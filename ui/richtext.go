@@ -496,7 +496,7 @@ var (
 
 func (l *indentedList) Segments() []widget.RichTextSegment {
 	if l.rows == nil {
-		indent := strings.Repeat("    ", l.Depth)
+		indent := strings.Repeat("\u2003\u2003", l.Depth) // em spaces: a plain space is narrow
 		for _, row := range l.List.Segments() {
 			p := row.(*widget.ParagraphSegment)
 			texts := append([]widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleInline, Text: indent}}, p.Texts...)
@@ -615,7 +615,8 @@ func plainText(segs []widget.RichTextSegment) string {
 			} else {
 				b.WriteString(s.Textual())
 			}
-			if !s.Inline() {
+			// one line per block, however deeply blocks nest
+			if !s.Inline() && b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
 				b.WriteByte('\n')
 			}
 		}
