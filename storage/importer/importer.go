@@ -264,17 +264,24 @@ func (r *run) one(ctx context.Context, it Item) result {
 		return result{out: outCancelled}
 	}
 	tags := r.tags(it)
+	add := storage.AddOptions{
+		Tags: tags, Saved: it.Saved,
+		Read: it.Read || r.opts.MarkRead, Favorite: it.Favorite, Archived: it.Archived,
+	}
+	if r.opts.NoFetch && it.HTML == "" {
+		// Add finds a link already present by itself; looking it up first
+		// would cost a query per row for nothing.
+		add.Bookmark = true
+		return r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outBookmark)
+	}
+	// Look up before fetching or extracting, so a resumed import does not
+	// redo the work.
 	id, err := r.lib.Lookup(ctx, it.URL)
 	switch {
 	case err == nil:
 		return r.merge(ctx, id, it, tags)
 	case !errors.Is(err, storage.ErrNotFound):
 		return r.failed(ctx, err)
-	}
-
-	add := storage.AddOptions{
-		Tags: tags, Saved: it.Saved,
-		Read: it.Read || r.opts.MarkRead, Favorite: it.Favorite, Archived: it.Archived,
 	}
 	if it.HTML != "" {
 		if a, err := fromContent(it); err == nil {
