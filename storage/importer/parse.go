@@ -151,31 +151,44 @@ func parseFS(name string, fsys fs.FS) (Format, []Item, []RowError, error) {
 		return parseOmnivore(name, fsys, metas)
 	}
 	sort.Strings(files) // part_000000.csv, part_000001.csv, ... in order
-	var (
+	type parsed struct {
 		format Format
 		items  []Item
 		rows   []RowError
-	)
+	}
+	var all []parsed
+	format := Format("")
 	for _, p := range files {
 		data, err := readEntry(fsys, p)
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
 		}
-		f, its, rs, err := parseFile(p, data)
+		f, items, rows, err := parseFile(p, data)
 		if errors.Is(err, ErrUnrecognised) {
-			continue // a README or an image beside the export
+			continue // an image or a settings file beside the export
 		}
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
 		}
-		if format == "" {
+		all = append(all, parsed{f, items, rows})
+		// A README with a link in it reads as a list of URLs: any real
+		// export format in the folder wins over that.
+		if format == "" || format == URLList {
 			format = f
 		}
-		items = append(items, its...)
-		rows = append(rows, rs...)
 	}
 	if format == "" {
 		return "", nil, nil, &unrecognisedError{name}
+	}
+	var (
+		items []Item
+		rows  []RowError
+	)
+	for _, p := range all {
+		if p.format == format {
+			items = append(items, p.items...)
+			rows = append(rows, p.rows...)
+		}
 	}
 	return format, items, rows, nil
 }

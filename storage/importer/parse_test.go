@@ -263,6 +263,41 @@ func TestParseUnrecognised(t *testing.T) {
 	}
 }
 
+func TestParseFolderWithOtherFiles(t *testing.T) {
+	dir := materialize(t, "http://news.test", "pocket")
+	files := map[string]string{
+		"README.txt":    "Exported from Pocket, see https://getpocket.example/export for help.\n",
+		"notes.json":    `{"exported": true}`,
+		".DS_Store":     "\x00\x01binary",
+		"img/photo.png": string(mustRead(t, filepath.Join(seedDir, "images", "logo.png"))),
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, path := range []string{dir, zipDir(t, dir)} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			format, items, broken, err := Parse(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if format != PocketCSV || len(items) != 6 || len(broken) != 2 {
+				t.Errorf("format %q, %d items, %d broken; want pocket-csv, 6, 2", format, len(items), len(broken))
+			}
+			for _, it := range items {
+				if strings.Contains(it.URL, "getpocket") {
+					t.Errorf("README link imported: %s", it.URL)
+				}
+			}
+		})
+	}
+}
+
 func TestParseMissing(t *testing.T) {
 	_, _, _, err := Parse(filepath.Join(t.TempDir(), "nope.csv"))
 	if !errors.Is(err, os.ErrNotExist) {
