@@ -170,11 +170,13 @@ func (l *Library) candidates(ctx context.Context, match string, terms []term, f 
 	if err := collect(match, rankWindow); err != nil {
 		return nil, err
 	}
-	if len(ids) < rankWindow || len(terms) != 1 || usesSyntax(match) {
+	if len(ids) < rankWindow || len(terms) != 1 || terms[0].prefix || usesSyntax(match) {
 		// Either every match is a candidate already, or the query has
 		// several words or a phrase: few titles hold them all, and FTS5
 		// would walk every article holding the words (30-60 ms at 100,000
-		// articles) to find the title matches.
+		// articles) to find the title matches. A prefix query costs FTS5 a
+		// merge of every matching word's list, however small the LIMIT:
+		// once is enough.
 		return ids, nil
 	}
 	err = collect("("+match+") AND {title} : ("+match+")", titleWindow)
@@ -247,6 +249,11 @@ func (l *Library) corpusStats(ctx context.Context, terms []term) (corpus, error)
 		return c, fmt.Errorf("read newest id: %w", err)
 	}
 	c.df = make([]float64, len(terms))
+	if len(terms) == 1 {
+		// One word's idf scales every score alike: the order is the same
+		// without counting.
+		return c, nil
+	}
 	for i, t := range terms {
 		df, err := l.documentFrequency(ctx, t, maxID, c.docs)
 		if err != nil {
