@@ -92,7 +92,8 @@ func dsn(path string) string {
 	// SQLite decodes %XX in URI file names; escape what would end the path.
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + esc + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate" +
+		"&_pragma=mmap_size(268435456)&_pragma=cache_size(-16000)"
 }
 
 // Open opens the library file at path, creating it and its parent
