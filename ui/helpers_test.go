@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 // server. Work started by the window reports back through a queue that the
 // test goroutine drains, so widgets are only touched from one goroutine.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	u   *UI
 	w   fyne.Window
 	lib *storage.Library
@@ -42,11 +42,9 @@ type harness struct {
 
 // newHarness opens a window on a new library. seed adds articles before the
 // window loads.
-func newHarness(t *testing.T, seed func(lib *storage.Library)) *harness {
+func newHarness(t testing.TB, seed func(lib *storage.Library)) *harness {
 	t.Helper()
-	a := test.NewTempApp(t)
-	ctx := context.Background()
-	lib, err := storage.Open(ctx, filepath.Join(t.TempDir(), "library.db"))
+	lib, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "library.db"))
 	if err != nil {
 		t.Fatalf("open library: %v", err)
 	}
@@ -54,6 +52,13 @@ func newHarness(t *testing.T, seed func(lib *storage.Library)) *harness {
 	if seed != nil {
 		seed(lib)
 	}
+	return openHarness(t, lib)
+}
+
+// openHarness opens the window on lib and waits for it to load.
+func openHarness(t testing.TB, lib *storage.Library) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
 	h := &harness{t: t, lib: lib}
 	h.srv = httptest.NewServer(testMux())
 	t.Cleanup(h.srv.Close)
@@ -62,6 +67,7 @@ func newHarness(t *testing.T, seed func(lib *storage.Library)) *harness {
 	h.u.markReadAfter = 20 * time.Millisecond
 	h.w = h.u.Window()
 	h.w.Resize(fyne.NewSize(1280, 800))
+	h.w.Show()
 	t.Cleanup(func() {
 		h.u.stop()
 		if !h.u.bg.wait(10 * time.Second) {
@@ -177,7 +183,7 @@ func find[T any](o fyne.CanvasObject) []T {
 }
 
 // button finds a visible button by its text.
-func button(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+func button(t testing.TB, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	for _, b := range find[*widget.Button](o) {
 		if b.Text == text {
