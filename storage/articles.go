@@ -10,23 +10,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/folio-app/folio/reader"
 )
 
-// urlKeys returns the normalized forms of the article's URL and canonical
-// URL: the keys under which a second save of it is recognised.
-func urlKeys(a *reader.Article) ([]string, error) {
+// urlKeys returns the normalized forms of the article's URL, its canonical
+// URL and any aliases (links that redirected to it): the keys under which a
+// second save of it is recognised.
+func urlKeys(a *reader.Article, aliases ...string) ([]string, error) {
 	u, err := reader.NormalizeURL(a.URL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	keys := []string{u}
-	if a.Canonical != "" {
+	for _, other := range append([]string{a.Canonical}, aliases...) {
+		if other == "" {
+			continue
+		}
 		// A broken canonical is the page's fault, not a reason to refuse it.
-		if c, err := reader.NormalizeURL(a.Canonical); err == nil && c != u {
+		if c, err := reader.NormalizeURL(other); err == nil && !slices.Contains(keys, c) {
 			keys = append(keys, c)
 		}
 	}
@@ -41,7 +46,7 @@ func (l *Library) Add(ctx context.Context, a *reader.Article, opts AddOptions) (
 	if a == nil {
 		return 0, fmt.Errorf("add article: %w: no article", ErrInvalid)
 	}
-	keys, err := urlKeys(a)
+	keys, err := urlKeys(a, opts.Aliases...)
 	if err != nil {
 		return 0, fmt.Errorf("add %s: %w", a.URL, err)
 	}

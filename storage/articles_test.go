@@ -143,6 +143,20 @@ func TestDuplicates(t *testing.T) {
 	}
 }
 
+func TestAliasesAreRecognised(t *testing.T) {
+	lib := MustOpen(t)
+	ctx := context.Background()
+	// The link the person gave redirected to the article's final address.
+	id := mustAdd(t, lib, &reader.Article{URL: "https://news.example/2024/story", Title: "Story"},
+		AddOptions{Aliases: []string{"https://short.example/x1?utm_source=feed", "not a link", ""}})
+	if got, err := lib.Lookup(ctx, "https://SHORT.example/x1"); err != nil || got != id {
+		t.Errorf("Lookup(alias) = %d, %v; want %d", got, err, id)
+	}
+	if got, err := lib.Add(ctx, &reader.Article{URL: "https://short.example/x1"}, AddOptions{}); !errors.Is(err, ErrDuplicate) || got != id {
+		t.Errorf("Add(alias) = %d, %v; want %d, ErrDuplicate", got, err, id)
+	}
+}
+
 func TestReplaceKeepsUserData(t *testing.T) {
 	lib := MustOpen(t)
 	ctx := context.Background()

@@ -129,6 +129,10 @@ type AddOptions struct {
 	// records why, if a fetch failed.
 	Bookmark   bool
 	FetchError string
+	// Aliases are other links to the same article, such as the link the
+	// person gave before it redirected: a later save of any of them is
+	// recognised as a duplicate.
+	Aliases []string
 }
 
 // SearchResult is one hit of a full-text search.

@@ -250,7 +250,11 @@ func addOne(ctx context.Context, lib *storage.Library, rdr *reader.Reader, input
 		}
 		art = a
 	}
-	id, err := lib.Add(ctx, art, storage.AddOptions{Tags: tags})
+	aliases := []string{input}
+	if origin != "" {
+		aliases = []string{origin}
+	}
+	id, err := lib.Add(ctx, art, storage.AddOptions{Tags: tags, Aliases: aliases})
 	if errors.Is(err, storage.ErrDuplicate) {
 		return existing(ctx, lib, res, id, tags)
 	}

@@ -337,3 +337,28 @@ func TestLibraryPathOrder(t *testing.T) {
 func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestAddRedirectedLinkTwiceFetchesOnce(t *testing.T) {
+	files := http.FileServer(http.Dir(seedDir))
+	var fetches int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/short":
+			fetches++
+			http.Redirect(w, r, "/index.html", http.StatusFound)
+		default:
+			files.ServeHTTP(w, r)
+		}
+	}))
+	defer srv.Close()
+	f := newFolio(t)
+	f.client = srv.Client()
+	f.ok("add", srv.URL+"/short")
+	out := f.ok("add", srv.URL+"/short?utm_campaign=x")
+	if !strings.HasPrefix(out, "exists") || fetches != 1 {
+		t.Errorf("second add printed %q after %d fetches of the short link; want exists after 1", out, fetches)
+	}
+	if got := listJSON(t, f); len(got) != 1 || got[0].URL != srv.URL+"/index.html" {
+		t.Errorf("library: %+v, want one article at the final address", got)
+	}
+}
