@@ -321,6 +321,9 @@ func (r *run) one(ctx context.Context, it Item) result {
 // (a redirect or canonical URL found only after fetching), the item is
 // merged into that article instead.
 func (r *run) add(ctx context.Context, a *reader.Article, it Item, opts storage.AddOptions, out outcome) result {
+	// The export's link stays a key of the article even when it redirected,
+	// so a resumed import recognises it without fetching it again.
+	opts.Aliases = append(opts.Aliases, it.URL)
 	id, err := r.lib.Add(ctx, a, opts)
 	if errors.Is(err, storage.ErrDuplicate) {
 		return r.merge(ctx, id, it, opts.Tags)
