@@ -47,6 +47,7 @@ func (e *env) commands() []command {
 		{"delete", "delete ID...", "delete articles with their images, tags and notes", (*env).cmdDelete},
 		{"refetch", "refetch [--offline] [--force] ID...", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
 		{"export", "export [--format md|pdf] [--out DIR] [--tag T] [--query Q] [--all] [ID...]", "write articles as Markdown or PDF files", (*env).cmdExport},
+		{"import", "import [--tag T] [--no-fetch] [--read] FILE", "bring in a Pocket, Instapaper, Omnivore or Wallabag export, bookmarks or a list of URLs", (*env).cmdImport},
 	}
 }
 
