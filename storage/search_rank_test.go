@@ -202,3 +202,32 @@ func TestSearchConnectionPragmas(t *testing.T) {
 		})
 	}
 }
+
+func TestOptimize(t *testing.T) {
+	lib := MustOpen(t)
+	ctx := context.Background()
+	ids := addMany(t, lib, 20, func(i int) *reader.Article {
+		return simpleArticle(fmt.Sprintf("https://example.com/%d", i), "Durian", "durian season")
+	})
+	// One more segment per transaction.
+	mustAdd(t, lib, simpleArticle("https://example.com/x", "Other", "durian"), AddOptions{})
+	segments := func() int {
+		t.Helper()
+		var n int
+		if err := lib.db.QueryRow(`SELECT COUNT(*) FROM search_data WHERE id > 10`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := segments()
+	if err := lib.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := segments(); after >= before {
+		t.Errorf("index pages %d after Optimize, %d before: not merged", after, before)
+	}
+	res, err := lib.Search(ctx, "durian", Filter{Limit: 100})
+	if err != nil || len(res) != len(ids)+1 {
+		t.Fatalf("Search after Optimize = %d results, %v; want %d", len(res), err, len(ids)+1)
+	}
+}
