@@ -5,6 +5,7 @@
 APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO ?= go
+FUZZTIME ?= 10s
 
 .PHONY: run build test deps bench fuzz package clean
 
@@ -32,7 +33,7 @@ bench: deps
 fuzz: deps
 	@for pkg in $$($(GO) list ./...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-			echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 10s $$pkg || exit 1; \
+			echo "fuzz $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
 
