@@ -5,8 +5,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	fynestorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -358,5 +360,101 @@ func TestRenameTagMerges(t *testing.T) {
 	}
 	if h.u.list.filter.Tag != "Go" || len(h.u.list.rows) != 2 {
 		t.Errorf("filter %q shows %d rows; want the merged tag with 2", h.u.list.filter.Tag, len(h.u.list.rows))
+	}
+}
+
+func TestPasteAndDrop(t *testing.T) {
+	tests := []struct {
+		name   string
+		do     func(h *harness)
+		queued int
+		status string
+	}{
+		{name: "ctrl+v on the list", queued: 1, do: func(h *harness) {
+			clip := h.w.Clipboard()
+			clip.SetContent(h.link("/index.html"))
+			h.u.list.widget.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+		}},
+		{name: "ctrl+v without a link", queued: 0, status: "The clipboard holds no web link to save.", do: func(h *harness) {
+			clip := h.w.Clipboard()
+			clip.SetContent("just words")
+			h.u.list.widget.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+		}},
+		{name: "dropped link", queued: 1, do: func(h *harness) {
+			u, err := fynestorage.ParseURI(h.link("/index.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.u.dropped(fyne.Position{}, []fyne.URI{u})
+		}},
+		{name: "dropped non-page file", queued: 0, status: "notes.txt isn't a saved web page (.html), so it wasn't added.", do: func(h *harness) {
+			h.u.dropped(fyne.Position{}, []fyne.URI{fynestorage.NewFileURI("/tmp/notes.txt")})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			tt.do(h)
+			if len(h.u.queue.jobs) != tt.queued {
+				t.Fatalf("queued %d, want %d", len(h.u.queue.jobs), tt.queued)
+			}
+			if tt.status != "" && h.u.queue.message.Text != tt.status {
+				t.Errorf("message = %q, want %q", h.u.queue.message.Text, tt.status)
+			}
+			if tt.queued > 0 {
+				j := h.u.queue.jobs[0]
+				h.eventually("the save", func() bool { return j.state == jobDone })
+			}
+		})
+	}
+}
+
+func TestRefetchKeepsTags(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	submit(h.u.linkBar, h.link("/index.html"))
+	h.eventually("the save", func() bool { return len(h.u.list.rows) == 1 })
+	id := h.u.list.rows[0].ID
+	if err := h.lib.AddTags(ctx, []int64{id}, "giữ lại"); err != nil {
+		t.Fatal(err)
+	}
+	h.u.reveal(id)
+	h.eventually("the article open", func() bool { return h.u.view.id == id })
+	test.Tap(button(t, h.u.view.actions, "Re-fetch"))
+	j := h.u.queue.jobs[len(h.u.queue.jobs)-1]
+	h.eventually("the re-fetch", func() bool { return j.state == jobDone || j.state == jobFailed })
+	if j.status.Text != "Fetched again" {
+		t.Fatalf("status = %q", j.status.Text)
+	}
+	a, err := h.lib.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Tags) != 1 || a.Tags[0] != "giữ lại" {
+		t.Errorf("tags after re-fetch = %v", a.Tags)
+	}
+	if n, _ := h.lib.Count(ctx, storage.Filter{}); n != 1 {
+		t.Errorf("re-fetch made %d articles, want 1", n)
+	}
+}
+
+func TestCloseCancelsSaving(t *testing.T) {
+	h := newHarness(t, nil)
+	submit(h.u.linkBar, h.link("/slow"))
+	j := h.u.queue.jobs[0]
+	h.eventually("the fetch to start", func() bool { return j.state == jobRunning })
+	h.u.close()
+	if h.u.bg.ctx.Err() == nil {
+		t.Error("closing did not cancel the root context")
+	}
+	if !h.u.bg.wait(time.Second) {
+		t.Error("saving still runs after close")
+	}
+	h.drain()
+	if j.status.Text != "Cancelled." {
+		t.Errorf("status = %q, want Cancelled.", j.status.Text)
+	}
+	if got := h.u.app.Preferences().Float(prefWindowWidth); got != 1280 {
+		t.Errorf("remembered width = %v, want 1280", got)
 	}
 }

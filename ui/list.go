@@ -20,7 +20,6 @@ type listStore interface {
 	List(ctx context.Context, f storage.Filter) ([]storage.Summary, string, error)
 	Count(ctx context.Context, f storage.Filter) (int, error)
 	Search(ctx context.Context, q string, f storage.Filter) ([]storage.SearchResult, error)
-	Get(ctx context.Context, id int64) (*storage.Article, error)
 }
 
 const (
@@ -589,6 +588,9 @@ func (r *articleRow) bind(i int, row *listRow, selected bool) {
 	} else {
 		r.unread.Show()
 	}
+	// Colours are read at bind time so a light/dark switch reaches the rows.
+	r.bg.FillColor = theme.Color(theme.ColorNameSelection)
+	r.unread.FillColor = theme.Color(theme.ColorNamePrimary)
 	if selected {
 		r.bg.Show()
 	} else {

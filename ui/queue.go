@@ -20,7 +20,6 @@ type saveStore interface {
 	Lookup(ctx context.Context, link string) (int64, error)
 	Add(ctx context.Context, a *reader.Article, opts storage.AddOptions) (int64, error)
 	Replace(ctx context.Context, id int64, a *reader.Article) error
-	Get(ctx context.Context, id int64) (*storage.Article, error)
 }
 
 // saveRequest is one thing to save: a link, a saved page on disk, or an
