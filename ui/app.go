@@ -93,10 +93,22 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 	}
 }
 
+// Option configures the window made by Run.
+type Option func(*UI)
+
+// WithExport sets the function behind Export… (Ctrl+E): it gets the window,
+// for its dialogs, and the chosen articles. Without it export is hidden.
+func WithExport(export func(win fyne.Window, ids []int64)) Option {
+	return func(u *UI) { u.Export = export }
+}
+
 // Run opens Folio's window on lib and blocks until it is closed.
-func Run(lib *storage.Library, rdr *reader.Reader) error {
-	a := newApp()
-	New(a, lib, rdr).ShowAndRun()
+func Run(lib *storage.Library, rdr *reader.Reader, opts ...Option) error {
+	u := New(newApp(), lib, rdr)
+	for _, o := range opts {
+		o(u)
+	}
+	u.ShowAndRun()
 	return nil
 }
 

@@ -458,3 +458,62 @@ func TestCloseCancelsSaving(t *testing.T) {
 		t.Errorf("remembered width = %v, want 1280", got)
 	}
 }
+
+func TestExportGetsTargets(t *testing.T) {
+	var ids []int64
+	h := newHarness(t, func(lib *storage.Library) {
+		for i, title := range []string{"Một", "Hai"} {
+			a, opts := fixedArticle(i, title)
+			if _, err := lib.Add(context.Background(), a, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	h.u.menuItems["export"].Action()
+	if h.u.queue.message.Text != "Export isn't available in this build." {
+		t.Errorf("export without a function says %q", h.u.queue.message.Text)
+	}
+	h.u.Export = func(win fyne.Window, got []int64) {
+		if win != h.w {
+			t.Error("export got another window")
+		}
+		ids = got
+	}
+	h.u.list.click(0, 0)
+	h.u.list.click(1, fyne.KeyModifierShortcutDefault)
+	h.settle()
+	if !h.u.view.exportBtn.Visible() {
+		t.Error("the Export button stays hidden once export is available")
+	}
+	h.u.menuItems["export"].Action()
+	if len(ids) != 2 || ids[0] != h.u.list.rows[0].ID || ids[1] != h.u.list.rows[1].ID {
+		t.Errorf("exported %v, want both selected articles in list order", ids)
+	}
+}
+
+func TestFits(t *testing.T) {
+	a := &storage.Article{Tags: []string{"Việt Nam"}}
+	a.SiteName = "VnExpress"
+	a.Favorite = true
+	tests := []struct {
+		name string
+		f    storage.Filter
+		want bool
+	}{
+		{"all", storage.Filter{}, true},
+		{"unread", storage.Filter{State: storage.StateUnread}, true},
+		{"favourites", storage.Filter{State: storage.StateFavorite}, true},
+		{"archive", storage.Filter{State: storage.StateArchived}, false},
+		{"tag any case", storage.Filter{Tag: "việt nam"}, true},
+		{"other tag", storage.Filter{Tag: "go"}, false},
+		{"site", storage.Filter{Site: "vnexpress"}, true},
+		{"other site", storage.Filter{Site: "BBC"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fits(a, tt.f); got != tt.want {
+				t.Errorf("fits = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -20,6 +20,7 @@ type listStore interface {
 	List(ctx context.Context, f storage.Filter) ([]storage.Summary, string, error)
 	Count(ctx context.Context, f storage.Filter) (int, error)
 	Search(ctx context.Context, q string, f storage.Filter) ([]storage.SearchResult, error)
+	Get(ctx context.Context, id int64) (*storage.Article, error)
 }
 
 const (
@@ -454,22 +455,73 @@ func (l *articleList) remove(ids []int64) {
 	l.widget.Refresh()
 }
 
-// added shows a newly saved article. Newest-first lists without a search get
-// it at the top at once; other orders reload.
+// added shows a newly saved article without reloading: in a newest-first
+// list it joins the top, so a person scrolled down the list is not thrown
+// back to the start while twenty links arrive. Other orders and searches
+// only recount; the article shows on their next reload.
 func (l *articleList) added(id int64) {
-	if l.query != "" || l.filter.Sort != storage.SortSaved || l.filter.State == storage.StateFavorite ||
-		l.filter.State == storage.StateArchived || l.filter.Tag != "" {
-		l.u.bg.run(func(ctx context.Context) func() {
-			total, err := l.u.lib.Count(ctx, storage.Filter{})
-			return func() {
-				if err == nil {
-					l.u.setTotal(total)
-				}
+	f, q := l.filter, l.query
+	l.u.bg.run(func(ctx context.Context) func() {
+		total, err := l.u.lib.Count(ctx, storage.Filter{})
+		if err != nil {
+			return func() { l.u.fail("count articles", err) }
+		}
+		var a *storage.Article
+		if id != 0 && q == "" && f.Sort == storage.SortSaved {
+			if a, err = l.u.lib.Get(ctx, id); err != nil {
+				return func() { l.u.fail("show the saved article", err) }
 			}
-		})
-		return
+		}
+		return func() {
+			l.u.setTotal(total)
+			if a == nil || l.filter != f || l.query != q || l.indexOf(id) >= 0 || !fits(a, f) {
+				return
+			}
+			l.rows = append([]listRow{{Summary: summaryOf(a)}}, l.rows...)
+			l.count++
+			if l.cursor >= 0 {
+				l.cursor++
+			}
+			if l.anchor >= 0 {
+				l.anchor++
+			}
+			l.updateHeader()
+			l.widget.Refresh()
+		}
+	})
+}
+
+// fits says whether an article belongs in a listing with filter f.
+func fits(a *storage.Article, f storage.Filter) bool {
+	if f.Site != "" && !strings.EqualFold(f.Site, a.SiteName) {
+		return false
 	}
-	l.reload()
+	if f.Tag != "" {
+		found := false
+		for _, t := range a.Tags {
+			found = found || strings.EqualFold(t, f.Tag)
+		}
+		if !found {
+			return false
+		}
+	}
+	switch f.State {
+	case storage.StateUnread:
+		return !a.Read && !a.Archived
+	case storage.StateFavorite:
+		return a.Favorite
+	case storage.StateArchived:
+		return a.Archived
+	}
+	return true
+}
+
+func summaryOf(a *storage.Article) storage.Summary {
+	return storage.Summary{
+		ID: a.ID, URL: a.URL, Title: a.Title, Byline: a.Byline, SiteName: a.SiteName, Lang: a.Lang,
+		Excerpt: a.Excerpt, Published: a.Published, Saved: a.Saved, Words: a.Words, ReadingTime: a.ReadingTime,
+		Read: a.Read, Favorite: a.Favorite, Archived: a.Archived, Fetched: a.Fetched, Tags: a.Tags,
+	}
 }
 
 // listWidget is a widget.List that the keyboard drives: Up/Down move, Enter

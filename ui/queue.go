@@ -244,7 +244,6 @@ func (q *saveQueue) finish(j *saveJob, id int64, err error) {
 			if q.u.view.id == id {
 				q.u.view.show(id)
 			}
-			q.u.list.added(id)
 			return
 		}
 		j.status.SetText("Saved")

@@ -464,7 +464,7 @@ func (u *UI) deleteArticles(ids []int64) {
 			}
 			u.sidebar.reload()
 			u.showStatus(plural(len(ids), "article", "articles") + " deleted.")
-			u.list.added(0) // recount for the first-run screen
+			u.list.added(0) // recount: the last one gone brings back the first-run screen
 		}
 	})
 }
