@@ -188,8 +188,19 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return r.sum, fmt.Errorf("import: %w (%d of %d links left)", err, r.sum.Left, r.sum.Total)
 	}
+	// A bulk import leaves the search index in many small segments that
+	// every later search must read; merge them once at the end.
+	if r.sum.Imported+r.sum.Bookmarks+len(r.sum.FetchFailed) >= optimizeAfter {
+		if err := lib.Optimize(ctx); err != nil {
+			return r.sum, fmt.Errorf("import: tidy the search index: %w", err)
+		}
+	}
 	return r.sum, nil
 }
+
+// optimizeAfter is how many new articles make an import worth a merge of
+// the search index.
+const optimizeAfter = 500
 
 // outcome is what became of one item.
 type outcome int

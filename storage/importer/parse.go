@@ -103,6 +103,9 @@ func Parse(path string) (Format, []Item, []RowError, error) {
 // ParseReader is Parse for an export already open: name is its file name,
 // used in messages and as a hint.
 func ParseReader(name string, r io.Reader) (Format, []Item, []RowError, error) {
+	if name == "" {
+		name = "export" // messages and row errors must say where
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
