@@ -64,12 +64,13 @@ CREATE TABLE article_urls (
 ) WITHOUT ROWID;
 CREATE INDEX article_urls_article ON article_urls(article_id);
 
--- Images are stored once per distinct content.
+-- Images are stored once per distinct content. An ordinary rowid table:
+-- SQLite advises against WITHOUT ROWID for rows as large as images.
 CREATE TABLE blobs (
 	hash         TEXT PRIMARY KEY, -- hex sha256 of data
 	content_type TEXT NOT NULL DEFAULT '',
 	data         BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 CREATE TABLE article_images (
 	article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
