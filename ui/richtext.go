@@ -193,9 +193,17 @@ func (r *htmlRenderer) text(s string) {
 	// Merge with the previous run when the style is the same, so a paragraph
 	// is as few segments as its formatting needs.
 	if n := len(r.inline); n > 0 {
-		if prev, ok := r.inline[n-1].(*widget.TextSegment); ok && prev.Style == style {
-			prev.Text += s
-			return
+		if prev, ok := r.inline[n-1].(*widget.TextSegment); ok {
+			if prev.Style == style {
+				prev.Text += s
+				return
+			}
+			// A run that starts with a space makes Fyne wrap the whole
+			// run to the next line: the space goes to the run before.
+			if strings.HasPrefix(s, " ") {
+				prev.Text += " "
+				s = s[1:]
+			}
 		}
 	}
 	r.inline = append(r.inline, &widget.TextSegment{Style: style, Text: s})
