@@ -517,3 +517,21 @@ func TestFits(t *testing.T) {
 		})
 	}
 }
+
+func TestSaveAnyway(t *testing.T) {
+	h := newHarness(t, nil)
+	submit(h.u.linkBar, h.link("/no-article"))
+	j := h.u.queue.jobs[0]
+	h.eventually("the refusal", func() bool { return j.state == jobFailed })
+	if j.status.Text != "That page has no article text Folio can find. Save it anyway?" {
+		t.Errorf("status = %q", j.status.Text)
+	}
+	if !j.retry.Visible() {
+		t.Fatal("no Save anyway button")
+	}
+	test.Tap(j.retry)
+	h.eventually("the forced save", func() bool { return len(h.u.list.rows) == 1 })
+	if len(h.u.queue.jobs) != 1 || h.u.queue.jobs[0].status.Text != "Saved" {
+		t.Errorf("queue after saving anyway: %d jobs, status %q", len(h.u.queue.jobs), h.u.queue.jobs[0].status.Text)
+	}
+}

@@ -82,6 +82,9 @@ func openHarness(t testing.TB, lib *storage.Library) *harness {
 func testMux() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("/", http.FileServer(http.Dir(seedDir)))
+	mux.HandleFunc("/no-article", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, "../testdata/pages/no-article/index.html")
+	})
 	mux.HandleFunc("/gone", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "gone", http.StatusNotFound)
 	})
@@ -124,7 +127,7 @@ func (h *harness) drain() int {
 // against hanging, not a speed check.
 func (h *harness) eventually(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		h.drain()
 		if cond() {

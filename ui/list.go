@@ -586,8 +586,9 @@ type articleRow struct {
 }
 
 var (
-	_ fyne.Tappable     = (*articleRow)(nil)
-	_ desktop.Mouseable = (*articleRow)(nil)
+	_ fyne.Tappable          = (*articleRow)(nil)
+	_ fyne.SecondaryTappable = (*articleRow)(nil)
+	_ desktop.Mouseable      = (*articleRow)(nil)
 )
 
 func newArticleRow(l *articleList) *articleRow {
@@ -704,6 +705,37 @@ func (r *articleRow) Tapped(*fyne.PointEvent) {
 	mods := r.mods
 	r.mods = 0
 	r.list.click(r.index, mods)
+}
+
+// TappedSecondary offers the actions on the row, or on the selection when
+// the row is part of it.
+func (r *articleRow) TappedSecondary(ev *fyne.PointEvent) {
+	l := r.list
+	if r.index < 0 || r.index >= len(l.rows) {
+		return
+	}
+	if !l.sel[l.rows[r.index].ID] {
+		l.click(r.index, 0)
+	}
+	u := l.u
+	act := func(label string, m storage.Mark) *fyne.MenuItem {
+		return fyne.NewMenuItem(label, func() { u.mark(u.targets(), m) })
+	}
+	items := []*fyne.MenuItem{
+		act("Mark read", storage.MarkRead), act("Mark unread", storage.MarkUnread),
+		act("Favourite", storage.MarkFavorite), act("Archive", storage.MarkArchive),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Re-fetch", func() {
+			for _, id := range u.targets() {
+				u.queue.refetch(id)
+			}
+		}),
+	}
+	if u.Export != nil {
+		items = append(items, fyne.NewMenuItem("Export…", u.export))
+	}
+	items = append(items, fyne.NewMenuItem("Delete…", func() { u.confirmDelete(u.targets()) }))
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), u.win.Canvas(), ev.AbsolutePosition)
 }
 
 // MouseDown remembers the modifier keys for the tap that follows.

@@ -203,7 +203,7 @@ func (r *sideRow) bind(i int, e *sideEntry) {
 	r.index = i
 	r.label.TextStyle.Bold = e.heading
 	if e.heading {
-		r.icon.SetResource(theme.MenuExpandIcon())
+		r.icon.SetResource(nil)
 		r.label.SetText(e.label)
 		r.count.SetText("")
 		return
