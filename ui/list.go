@@ -168,8 +168,9 @@ func (l *articleList) reload() {
 				l.showEmpty(explain(err))
 				return
 			}
+			keep := l.cursorID() // the row the keyboard was on, found again below
 			l.rows, l.next, l.count = rows, next, count
-			l.cursor = l.indexOf(l.cursorID())
+			l.cursor = l.indexOf(keep)
 			l.updateHeader()
 			l.widget.Refresh()
 			if gen == 1 || l.cursor < 0 {

@@ -229,7 +229,8 @@ func (v *readerView) show(id int64) {
 				v.u.log.Warn("load image", "article", id, "url", img.URL, "err", err)
 				continue
 			}
-			images[img.URL] = fyne.NewStaticResource(imageName(img.URL), data)
+			// the URL names the resource: names must not collide across articles
+			images[img.URL] = fyne.NewStaticResource(img.URL, data)
 		}
 		base, _ := url.Parse(a.URL)
 		segs := articleSegments(a, base, images, v.u.openURL)
@@ -255,13 +256,6 @@ func articleSegments(a *storage.Article, base *url.URL, images map[string]fyne.R
 		}
 	}
 	return renderHTML(a.HTML, base, func(src string) fyne.Resource { return images[src] }, open)
-}
-
-func imageName(u string) string {
-	if i := strings.LastIndexByte(u, '/'); i >= 0 && i < len(u)-1 {
-		return u[i+1:]
-	}
-	return "image"
 }
 
 func (v *readerView) fill(a *storage.Article, segs []widget.RichTextSegment) {
