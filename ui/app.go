@@ -177,7 +177,7 @@ func (u *UI) build() {
 	u.queue = newSaveQueue(u, 3)
 	u.welcome = u.buildWelcome()
 
-	searchBox := container.NewGridWrap(fyne.NewSize(280, u.search.MinSize().Height), u.search)
+	searchBox := container.New(&fixedWidthLayout{width: 280}, u.search)
 	u.toolbar = container.NewBorder(nil, nil, nil, container.NewHBox(saveBtn, searchBox), u.linkBar)
 
 	listPane := container.NewBorder(nil, u.queue.build(), nil, nil, u.list.build())

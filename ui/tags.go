@@ -46,7 +46,7 @@ func (t *tagEditor) build() fyne.CanvasObject {
 	t.entry.OnSubmitted = func(s string) { t.add(s) }
 	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { t.add(t.entry.Text) })
 	add.Importance = widget.LowImportance
-	entryBox := container.NewGridWrap(fyne.NewSize(220, t.entry.MinSize().Height), t.entry)
+	entryBox := container.New(&fixedWidthLayout{width: 220}, t.entry)
 	return container.NewVBox(t.chips, container.NewHBox(entryBox, add))
 }
 
