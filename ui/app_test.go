@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -533,5 +534,34 @@ func TestSaveAnyway(t *testing.T) {
 	h.eventually("the forced save", func() bool { return len(h.u.list.rows) == 1 })
 	if len(h.u.queue.jobs) != 1 || h.u.queue.jobs[0].status.Text != "Saved" {
 		t.Errorf("queue after saving anyway: %d jobs, status %q", len(h.u.queue.jobs), h.u.queue.jobs[0].status.Text)
+	}
+}
+
+func TestTagSuggestions(t *testing.T) {
+	h := newHarness(t, func(lib *storage.Library) {
+		ctx := context.Background()
+		for i, tag := range []string{"Việt Nam", "việc làm", "go"} {
+			a, opts := fixedArticle(i, "article "+tag)
+			opts.Tags = []string{tag}
+			if _, err := lib.Add(ctx, a, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	h.u.list.click(0, 0) // "article go"
+	h.settle()
+	test.Type(h.u.view.tags.entry, "vi")
+	var got []string
+	for _, o := range h.u.view.tags.suggest.Objects {
+		got = append(got, o.(*widget.Button).Text)
+	}
+	sort.Strings(got)
+	if strings.Join(got, "|") != "Việt Nam|việc làm" {
+		t.Fatalf("suggestions for vi = %q, want both tags starting with vi, not go", got)
+	}
+	test.Tap(h.u.view.tags.suggest.Objects[0].(*widget.Button))
+	h.eventually("the suggested tag added", func() bool { return len(h.u.view.tags.chips.Objects) == 2 })
+	if n := len(h.u.view.tags.suggest.Objects); n != 0 {
+		t.Errorf("%d suggestions left after choosing one", n)
 	}
 }

@@ -27,11 +27,12 @@ const maxCompletions = 12
 // tagEditor shows an article's (or a selection's) tags as chips with a
 // remove button, and an entry that completes from the library's tags.
 type tagEditor struct {
-	u     *UI
-	ids   []int64
-	tags  []string
-	chips *fyne.Container
-	entry *widget.SelectEntry
+	u       *UI
+	ids     []int64
+	tags    []string
+	chips   *fyne.Container
+	entry   *widget.SelectEntry
+	suggest *fyne.Container // matching tags, shown under the entry as you type
 }
 
 func newTagEditor(u *UI) *tagEditor {
@@ -47,7 +48,10 @@ func (t *tagEditor) build() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { t.add(t.entry.Text) })
 	add.Importance = widget.LowImportance
 	entryBox := container.New(&fixedWidthLayout{width: 220}, t.entry)
-	return container.NewVBox(t.chips, container.NewHBox(entryBox, add))
+	// Suggestions sit inline rather than in a pop-up, which would take the
+	// keyboard away from the entry.
+	t.suggest = container.New(layout.NewRowWrapLayout())
+	return container.NewVBox(t.chips, container.NewHBox(entryBox, add), t.suggest)
 }
 
 // set shows the tags of the given articles.
@@ -60,6 +64,7 @@ func (t *tagEditor) set(ids []int64, tags []string) {
 	t.chips.Objects = objs
 	t.chips.Refresh()
 	t.entry.SetText("")
+	t.showSuggestions(nil)
 }
 
 // chip is one tag with a remove button.
@@ -76,6 +81,7 @@ func (t *tagEditor) complete(typed string) {
 	typed = strings.ToLower(strings.TrimSpace(typed))
 	if typed == "" {
 		t.entry.SetOptions(nil)
+		t.showSuggestions(nil)
 		return
 	}
 	var prefix, inside []string
@@ -98,6 +104,18 @@ func (t *tagEditor) complete(typed string) {
 		opts = opts[:maxCompletions]
 	}
 	t.entry.SetOptions(opts)
+	t.showSuggestions(opts[:min(len(opts), 6)])
+}
+
+func (t *tagEditor) showSuggestions(tags []string) {
+	objs := make([]fyne.CanvasObject, 0, len(tags))
+	for _, tag := range tags {
+		b := widget.NewButtonWithIcon(tag, theme.ContentAddIcon(), func() { t.add(tag) })
+		b.Importance = widget.LowImportance
+		objs = append(objs, b)
+	}
+	t.suggest.Objects = objs
+	t.suggest.Refresh()
 }
 
 // add tags the articles; commas separate several tags.
