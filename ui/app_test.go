@@ -227,9 +227,7 @@ func TestQueueDuplicateSelectsExisting(t *testing.T) {
 
 func TestQueueCancel(t *testing.T) {
 	h := newHarness(t, nil)
-	submit(h.u.linkBar, h.link("/slow"))
-	j := h.u.queue.jobs[0]
-	h.eventually("the fetch to start", func() bool { return j.state == jobRunning })
+	j := h.slowSave()
 	test.Tap(j.stop)
 	h.eventually("the job to stop", func() bool { return j.state == jobFailed })
 	if j.status.Text != "Cancelled." {
@@ -267,14 +265,7 @@ func TestLinkBarSeveralLinks(t *testing.T) {
 }
 
 func TestKeyboardAndMultiSelect(t *testing.T) {
-	h := newHarness(t, func(lib *storage.Library) {
-		for i, title := range []string{"Một", "Hai", "Ba", "Bốn"} {
-			a, opts := fixedArticle(i, title)
-			if _, err := lib.Add(context.Background(), a, opts); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	h := newHarness(t, seedArticles(t, []string{"Một", "Hai", "Ba", "Bốn"}, nil))
 	u := h.u
 	if len(u.list.rows) != 4 || u.list.rows[0].Title != "Bốn" {
 		t.Fatalf("rows = %d, first %q; want 4, newest first", len(u.list.rows), u.list.rows[0].Title)
@@ -340,16 +331,7 @@ func TestTextSizeRemembered(t *testing.T) {
 }
 
 func TestRenameTagMerges(t *testing.T) {
-	h := newHarness(t, func(lib *storage.Library) {
-		ctx := context.Background()
-		for i, tag := range []string{"golang", "Go"} {
-			a, opts := fixedArticle(i, "article "+tag)
-			opts.Tags = []string{tag}
-			if _, err := lib.Add(ctx, a, opts); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	h := newHarness(t, seedArticles(t, []string{"article golang", "article Go"}, [][]string{{"golang"}, {"Go"}}))
 	h.u.sidebar.list.Select(sidebarIndex(h.u, "golang"))
 	h.settle()
 	h.u.sidebar.applyRename("golang", "Go")
@@ -441,9 +423,7 @@ func TestRefetchKeepsTags(t *testing.T) {
 
 func TestCloseCancelsSaving(t *testing.T) {
 	h := newHarness(t, nil)
-	submit(h.u.linkBar, h.link("/slow"))
-	j := h.u.queue.jobs[0]
-	h.eventually("the fetch to start", func() bool { return j.state == jobRunning })
+	j := h.slowSave()
 	h.u.close()
 	if h.u.bg.ctx.Err() == nil {
 		t.Error("closing did not cancel the root context")
@@ -462,14 +442,7 @@ func TestCloseCancelsSaving(t *testing.T) {
 
 func TestExportGetsTargets(t *testing.T) {
 	var ids []int64
-	h := newHarness(t, func(lib *storage.Library) {
-		for i, title := range []string{"Một", "Hai"} {
-			a, opts := fixedArticle(i, title)
-			if _, err := lib.Add(context.Background(), a, opts); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	h := newHarness(t, seedArticles(t, []string{"Một", "Hai"}, nil))
 	h.u.menuItems["export"].Action()
 	if h.u.queue.message.Text != "Export isn't available in this build." {
 		t.Errorf("export without a function says %q", h.u.queue.message.Text)
@@ -538,16 +511,8 @@ func TestSaveAnyway(t *testing.T) {
 }
 
 func TestTagSuggestions(t *testing.T) {
-	h := newHarness(t, func(lib *storage.Library) {
-		ctx := context.Background()
-		for i, tag := range []string{"Việt Nam", "việc làm", "go"} {
-			a, opts := fixedArticle(i, "article "+tag)
-			opts.Tags = []string{tag}
-			if _, err := lib.Add(ctx, a, opts); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	h := newHarness(t, seedArticles(t, []string{"article Việt Nam", "article việc làm", "article go"},
+		[][]string{{"Việt Nam"}, {"việc làm"}, {"go"}}))
 	h.u.list.click(0, 0) // "article go"
 	h.settle()
 	test.Type(h.u.view.tags.entry, "vi")

@@ -197,8 +197,8 @@ func button(t testing.TB, o fyne.CanvasObject, text string) *widget.Button {
 	return nil
 }
 
-// seedArticle is the reference Vietnamese article as the library would hold it,
-// built from the fixture's expected text and metadata, with fixed dates.
+// fixedArticle is an article with Vietnamese text, a list, a quote and a
+// table, saved on a fixed day (1 March 2024 plus i days).
 func fixedArticle(i int, title string) (*reader.Article, storage.AddOptions) {
 	a := &reader.Article{
 		URL:      "https://example.org/articles/" + title,
@@ -216,4 +216,31 @@ func fixedArticle(i int, title string) (*reader.Article, storage.AddOptions) {
 		Published:   time.Date(2022, 1, 13, 12, 28, 0, 0, time.UTC),
 	}
 	return a, storage.AddOptions{Saved: time.Date(2024, 3, 1+i, 9, 0, 0, 0, time.UTC)}
+}
+
+// seedArticles adds fixed articles with the given titles (oldest first) and
+// tags (tags[i] for the i-th, when given).
+func seedArticles(t testing.TB, titles []string, tags [][]string) func(*storage.Library) {
+	return func(lib *storage.Library) {
+		t.Helper()
+		for i, title := range titles {
+			a, opts := fixedArticle(i, title)
+			if i < len(tags) {
+				opts.Tags = tags[i]
+			}
+			if _, err := lib.Add(context.Background(), a, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// slowSave queues a link whose server never answers and waits until it is
+// being fetched.
+func (h *harness) slowSave() *saveJob {
+	h.t.Helper()
+	submit(h.u.linkBar, h.link("/slow"))
+	j := h.u.queue.jobs[0]
+	h.eventually("the fetch to start", func() bool { return j.state == jobRunning })
+	return j
 }
