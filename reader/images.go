@@ -18,10 +18,7 @@ import (
 // At most ImageWorkers downloads run at once. A failed image never fails
 // the article: its Err says why and its Data stays nil.
 func (r *Reader) FetchImages(ctx context.Context, a *Article) {
-	urls := imageURLs(a.HTML)
-	if a.LeadImage != "" && isHTTP(a.LeadImage) && !slices.Contains(urls, a.LeadImage) {
-		urls = append(urls, a.LeadImage)
-	}
+	urls := a.ImageURLs()
 	images := make([]Image, len(urls))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -87,6 +84,17 @@ func imageType(header string, data []byte) (string, bool) {
 
 // imageURLs lists the distinct http(s) <img src> of an HTML fragment in
 // document order.
+// ImageURLs lists the images the article shows, in document order, then
+// its lead image if the body does not show it: the images FetchImages
+// downloads.
+func (a *Article) ImageURLs() []string {
+	urls := imageURLs(a.HTML)
+	if a.LeadImage != "" && isHTTP(a.LeadImage) && !slices.Contains(urls, a.LeadImage) {
+		urls = append(urls, a.LeadImage)
+	}
+	return urls
+}
+
 func imageURLs(fragment string) []string {
 	if fragment == "" {
 		return nil

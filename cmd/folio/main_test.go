@@ -221,10 +221,16 @@ func TestSeedPageEndToEnd(t *testing.T) {
 		t.Errorf("--archived = %+v", got)
 	}
 
-	// Re-extract from the stored page keeps tags.
+	// Re-extract from the stored page, with the site gone: tags and images stay.
+	srv.Close()
 	f.ok("refetch", "--offline", sid)
 	if got := listJSON(t, f); len(got) != 1 || strings.Join(got[0].Tags, ",") != "dân vận" {
 		t.Errorf("after refetch: %+v", got)
+	}
+	out = t.TempDir()
+	md := strings.TrimSpace(f.ok("export", "--out", out, sid))
+	if assets, _ := filepath.Glob(strings.TrimSuffix(md, ".md") + ".assets/*"); len(assets) != 4 {
+		t.Errorf("after an offline refetch the export has %d images, want 4", len(assets))
 	}
 
 	f.ok("delete", sid)

@@ -449,7 +449,7 @@ func (e *env) cmdRefetch(ctx context.Context, args []string) error {
 				err = fmt.Errorf("no stored page for article %d (refetch without --offline): %w", id, perr)
 			} else if art, err = reader.Extract(page, a.URL, opts); err == nil {
 				art.Page = page
-				rdr.FetchImages(ctx, art)
+				art.Images = storedImages(ctx, lib, id, art.ImageURLs())
 			}
 		} else {
 			art, err = rdr.Read(ctx, a.URL, opts)
@@ -468,4 +468,21 @@ func (e *env) cmdRefetch(ctx context.Context, args []string) error {
 		return errSilentFailure
 	}
 	return nil
+}
+
+// storedImages gives the images at urls from the library's copy of article
+// id, for re-extracting without the network; one the library lacks is
+// recorded as missing, as a failed download would be.
+func storedImages(ctx context.Context, lib *storage.Library, id int64, urls []string) []reader.Image {
+	imgs := make([]reader.Image, len(urls))
+	for i, u := range urls {
+		imgs[i].URL = u
+		ct, data, err := lib.Image(ctx, id, u)
+		if err != nil {
+			imgs[i].Err = "not in the library (refetch without --offline to download it)"
+			continue
+		}
+		imgs[i].ContentType, imgs[i].Data = ct, data
+	}
+	return imgs
 }
