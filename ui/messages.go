@@ -15,12 +15,10 @@ import (
 	"github.com/folio-app/folio/storage"
 )
 
-// The reader reports a status and a content type only inside its error text;
-// these pull them out so the sentence can name them.
-var (
-	statusRE = regexp.MustCompile(`answered (\d{3})`)
-	typeRE   = regexp.MustCompile(` is ([a-zA-Z0-9.+-]+/[a-zA-Z0-9.+-]+)`)
-)
+// The reader reports a page's content type only inside its error text (it
+// has no typed error for it, unlike the HTTP status), so this pulls it out
+// for the sentence to name.
+var typeRE = regexp.MustCompile(` is ([a-zA-Z0-9.+-]+/[a-zA-Z0-9.+-]+)`)
 
 // explain turns an error from saving, reading or the library into a sentence
 // a person understands. The error itself goes to the log, not the screen.
@@ -75,11 +73,11 @@ func explain(err error) string {
 
 // statusSentence names the HTTP status and what it usually means.
 func statusSentence(err error) string {
-	m := statusRE.FindStringSubmatch(err.Error())
-	if m == nil {
+	var se *reader.StatusError
+	if !errors.As(err, &se) {
 		return "The server refused the page."
 	}
-	code, _ := strconv.Atoi(m[1])
+	code := se.Code
 	switch {
 	case code == 404 || code == 410:
 		return fmt.Sprintf("The server answered %d — the page may have moved.", code)

@@ -19,8 +19,10 @@ func TestExplain(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"404", fmt.Errorf("fetch x: the server answered 404 Not Found: %w", reader.ErrHTTPStatus), "The server answered 404 — the page may have moved."},
-		{"503", fmt.Errorf("fetch x: the server answered 503 Service Unavailable: %w", reader.ErrHTTPStatus), "The server answered 503 — the site has a problem. Try again later."},
+		{"404", fmt.Errorf("fetch x: %w", &reader.StatusError{Code: 404, Status: "404 Not Found"}), "The server answered 404 — the page may have moved."},
+		{"503", fmt.Errorf("fetch x: %w", &reader.StatusError{Code: 503, Status: "503 Service Unavailable"}), "The server answered 503 — the site has a problem. Try again later."},
+		{"403", fmt.Errorf("fetch x: %w", &reader.StatusError{Code: 403, Status: "403 Forbidden"}), "The server answered 403 — the page needs a login or blocks Folio."},
+		{"status without code", fmt.Errorf("fetch x: answered 404: %w", reader.ErrHTTPStatus), "The server refused the page."},
 		{"pdf", fmt.Errorf("fetch x: https://x/y.pdf is application/pdf, %w", reader.ErrNotHTML), "That link isn't a web page (application/pdf)."},
 		{"no article", fmt.Errorf("%w on https://x; use force", reader.ErrNotArticle), "That page has no article text Folio can find. Save it anyway?"},
 		{"scheme", fmt.Errorf("ftp://x: %w", reader.ErrUnsupportedScheme), "Only web links (starting with http:// or https://) can be saved."},
