@@ -32,6 +32,7 @@ type Library interface {
 	tagStore
 	noteStore
 	saveStore
+	exportStore
 }
 
 // Fetcher reads articles from the web or from saved pages; *reader.Reader
@@ -43,10 +44,6 @@ type Fetcher interface {
 
 // UI is one Folio window over one library.
 type UI struct {
-	// Export, when set, exports the given articles; it is called on the UI
-	// goroutine and owns its own dialogs. When nil, export actions are hidden.
-	Export func(win fyne.Window, ids []int64)
-
 	app fyne.App
 	lib Library
 	rdr Fetcher
@@ -65,6 +62,8 @@ type UI struct {
 	list         *articleList
 	view         *readerView
 	queue        *saveQueue
+	exports      *exportFlow
+	imports      *importFlow
 	welcome      fyne.CanvasObject
 	welcomeQueue *fyne.Container
 	toolbar      *fyne.Container
@@ -81,7 +80,7 @@ type UI struct {
 // loaded until Window is called.
 func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &UI{
+	u := &UI{
 		app:           a,
 		lib:           lib,
 		rdr:           rdr,
@@ -91,23 +90,14 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 		markReadAfter: 2 * time.Second,
 		total:         -1,
 	}
-}
-
-// Option configures the window made by Run.
-type Option func(*UI)
-
-// WithExport sets the function behind Export… (Ctrl+E): it gets the window,
-// for its dialogs, and the chosen articles. Without it export is hidden.
-func WithExport(export func(win fyne.Window, ids []int64)) Option {
-	return func(u *UI) { u.Export = export }
+	u.exports = newExportFlow(u)
+	u.imports = newImportFlow(u, lib, rdr)
+	return u
 }
 
 // Run opens Folio's window on lib and blocks until it is closed.
-func Run(lib *storage.Library, rdr *reader.Reader, opts ...Option) error {
+func Run(lib *storage.Library, rdr *reader.Reader) error {
 	u := New(newApp(), lib, rdr)
-	for _, o := range opts {
-		o(u)
-	}
 	u.ShowAndRun()
 	return nil
 }
@@ -388,15 +378,9 @@ func applyMark(s *storage.Summary, m storage.Mark) {
 	}
 }
 
-// export hands the targets to the export function the app was given.
+// export asks how and where to export the targets, then exports them.
 func (u *UI) export() {
-	if u.Export == nil {
-		u.showStatus("Export isn't available in this build.")
-		return
-	}
-	if ids := u.targets(); len(ids) > 0 {
-		u.Export(u.win, ids)
-	}
+	u.exports.start(u.targets())
 }
 
 // changeTextSize steps the reader's text size and remembers it.
@@ -419,6 +403,9 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	file := fyne.NewMenu("File",
 		item("link", "Save a link…", sc(fyne.KeyL, def), func() { u.win.Canvas().Focus(u.linkBar) }),
 		item("export", "Export…", sc(fyne.KeyE, def), u.export),
+		fyne.NewMenuItemSeparator(),
+		item("import", "Import…", nil, u.imports.start),
+		item("importFolder", "Import a folder…", nil, u.imports.startFolder),
 	)
 	edit := fyne.NewMenu("Article",
 		item("find", "Search", sc(fyne.KeyF, def), func() { u.win.Canvas().Focus(u.search) }),

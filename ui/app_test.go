@@ -440,31 +440,6 @@ func TestCloseCancelsSaving(t *testing.T) {
 	}
 }
 
-func TestExportGetsTargets(t *testing.T) {
-	var ids []int64
-	h := newHarness(t, seedArticles(t, []string{"Một", "Hai"}, nil))
-	h.u.menuItems["export"].Action()
-	if h.u.queue.message.Text != "Export isn't available in this build." {
-		t.Errorf("export without a function says %q", h.u.queue.message.Text)
-	}
-	h.u.Export = func(win fyne.Window, got []int64) {
-		if win != h.w {
-			t.Error("export got another window")
-		}
-		ids = got
-	}
-	h.u.list.click(0, 0)
-	h.u.list.click(1, fyne.KeyModifierShortcutDefault)
-	h.settle()
-	if !h.u.view.exportBtn.Visible() {
-		t.Error("the Export button stays hidden once export is available")
-	}
-	h.u.menuItems["export"].Action()
-	if len(ids) != 2 || ids[0] != h.u.list.rows[0].ID || ids[1] != h.u.list.rows[1].ID {
-		t.Errorf("exported %v, want both selected articles in list order", ids)
-	}
-}
-
 func TestFits(t *testing.T) {
 	a := &storage.Article{Tags: []string{"Việt Nam"}}
 	a.SiteName = "VnExpress"

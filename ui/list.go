@@ -731,11 +731,9 @@ func (r *articleRow) TappedSecondary(ev *fyne.PointEvent) {
 				u.queue.refetch(id)
 			}
 		}),
+		fyne.NewMenuItem("Export…", u.export),
+		fyne.NewMenuItem("Delete…", func() { u.confirmDelete(u.targets()) }),
 	}
-	if u.Export != nil {
-		items = append(items, fyne.NewMenuItem("Export…", u.export))
-	}
-	items = append(items, fyne.NewMenuItem("Delete…", func() { u.confirmDelete(u.targets()) }))
 	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), u.win.Canvas(), ev.AbsolutePosition)
 }
 

@@ -12,6 +12,10 @@ const (
 	prefFilterState  = "filter.state"
 	prefFilterTag    = "filter.tag"
 	prefSort         = "filter.sort"
+	prefExportFolder = "export.folder"
+	prefExportFormat = "export.format" // the Export dialog's label: Markdown or PDF
+	prefExportPage   = "export.page"   // A4 or Letter
+	prefImportFolder = "import.folder" // where the last import was chosen
 )
 
 // Defaults for the preferences above.

@@ -70,6 +70,9 @@ type saveQueue struct {
 	u     *UI
 	slots chan struct{}
 	jobs  []*saveJob
+	// others are rows of longer work shown with the saves, such as an
+	// import; their owner adds and removes them.
+	others []fyne.CanvasObject
 
 	box     *fyne.Container
 	message *widget.Label
@@ -97,6 +100,26 @@ func (q *saveQueue) build() fyne.CanvasObject {
 	q.holder = container.NewStack(q.panel)
 	q.panel.Hide()
 	return q.holder
+}
+
+// addRow shows a row of other work (an import) above the saves.
+func (q *saveQueue) addRow(row fyne.CanvasObject) {
+	q.others = append(q.others, row)
+	q.box.Objects = append([]fyne.CanvasObject{row}, q.box.Objects...)
+	q.box.Refresh()
+	q.updateVisibility()
+}
+
+// removeRow takes away a row added by addRow.
+func (q *saveQueue) removeRow(row fyne.CanvasObject) {
+	for i, o := range q.others {
+		if o == row {
+			q.others = append(q.others[:i], q.others[i+1:]...)
+			break
+		}
+	}
+	q.box.Remove(row)
+	q.updateVisibility()
 }
 
 // moveTo puts the queue on the first-run screen or back under the list.
@@ -278,7 +301,7 @@ func (q *saveQueue) remove(j *saveJob) {
 
 // updateVisibility hides the queue when it has nothing to say.
 func (q *saveQueue) updateVisibility() {
-	if len(q.jobs) == 0 && !q.message.Visible() {
+	if len(q.jobs) == 0 && len(q.others) == 0 && !q.message.Visible() {
 		q.panel.Hide()
 	} else {
 		q.panel.Show()
@@ -289,7 +312,7 @@ func (q *saveQueue) updateVisibility() {
 // clearFinished removes the rows of jobs that have ended.
 func (q *saveQueue) clearFinished() {
 	kept := q.jobs[:0]
-	objs := make([]fyne.CanvasObject, 0, len(q.jobs))
+	objs := append(make([]fyne.CanvasObject, 0, len(q.others)+len(q.jobs)), q.others...)
 	for _, j := range q.jobs {
 		if j.state == jobDone || j.state == jobFailed {
 			continue

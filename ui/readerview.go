@@ -142,11 +142,8 @@ func (v *readerView) buildActions() *fyne.Container {
 			v.u.queue.refetch(id)
 		}
 	})
-	v.exportBtn = btn("Export", theme.DocumentSaveIcon(), v.u.export)
+	v.exportBtn = btn("Export…", theme.DocumentSaveIcon(), v.u.export)
 	del := btn("Delete", theme.DeleteIcon(), func() { v.u.confirmDelete(v.u.targets()) })
-	if v.u.Export == nil {
-		v.exportBtn.Hide()
-	}
 	// Wrapping keeps every action reachable when the pane is narrow.
 	return container.New(layout.NewRowWrapLayoutWithCustomPadding(0, 0), v.readBtn, v.favBtn, v.archiveBtn, refetch, v.exportBtn, del)
 }
@@ -184,11 +181,6 @@ func (v *readerView) updateActions() {
 		v.archiveBtn.SetText("Unarchive")
 	} else {
 		v.archiveBtn.SetText("Archive")
-	}
-	if v.u.Export == nil {
-		v.exportBtn.Hide()
-	} else {
-		v.exportBtn.Show()
 	}
 	v.enableActions(true)
 }
