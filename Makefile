@@ -37,13 +37,14 @@ fuzz: deps
 		done; \
 	done
 
-# fyne package reads FyneApp.toml from the source folder: lend it the root one (the build number
-# it bumps is copied back), and the icon path in it resolves from this folder.
+# fyne package reads FyneApp.toml from the source folder and resolves the icon from there: lend
+# cmd/folio the root FyneApp.toml with the icon path adjusted, then bring back the build number it bumps.
 FYNE := $(GO) run fyne.io/tools/cmd/fyne@v1.7.4
 package: deps
-	cp FyneApp.toml cmd/folio/FyneApp.toml
+	sed 's#^\( *Icon = "\)#\1../../#' FyneApp.toml > cmd/folio/FyneApp.toml
 	$(FYNE) package --os linux --src cmd/folio --release; rc=$$?; \
-	mv cmd/folio/FyneApp.toml FyneApp.toml; exit $$rc
+	sed 's#^\( *Icon = "\)../../#\1#' cmd/folio/FyneApp.toml > FyneApp.toml; \
+	rm -f cmd/folio/FyneApp.toml; exit $$rc
 
 clean:
 	rm -f folio
