@@ -77,14 +77,14 @@ func newExportForm(n int, prefs fyne.Preferences) *exportForm {
 	f.page.Horizontal = true
 	f.page.Required = true
 	f.page.SetSelected(prefs.StringWithFallback(prefExportPage, labelA4))
-	pdfRows := []fyne.CanvasObject{widget.NewForm(widget.NewFormItem("Page size", f.page))}
+	pdfForm := widget.NewForm(widget.NewFormItem("Page size", f.page))
 	if n > 1 {
 		f.split = widget.NewRadioGroup([]string{labelPerArticle, labelCombined}, nil)
 		f.split.Required = true
 		f.split.SetSelected(labelPerArticle)
-		pdfRows = append(pdfRows, f.split)
+		pdfForm.Append("Files", f.split)
 	}
-	f.pdf = container.NewVBox(pdfRows...)
+	f.pdf = container.NewVBox(pdfForm)
 	f.remote = widget.NewCheck("Keep images as remote links (don't copy them)", nil)
 	f.md = container.NewVBox(f.remote)
 
