@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/folio-app/folio/reader"
 	"github.com/folio-app/folio/storage/importer"
@@ -242,6 +243,43 @@ func TestFailureReason(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := failureReason(tt.err); got != tt.want {
 				t.Errorf("failureReason = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestImportProgressRefreshes(t *testing.T) {
+	h := newHarness(t, nil)
+	f := h.u.imports
+	r := &importRun{what: "Pocket export", label: widget.NewLabel(""), bar: widget.NewProgressBar(), refreshed: time.Now()}
+	a, opts := fixedArticle(0, "Một")
+	if _, err := h.lib.Add(context.Background(), a, opts); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		every     time.Duration
+		p         importer.Progress
+		wantLabel string
+		wantRows  int
+	}{
+		{"no reload yet", time.Hour, importer.Progress{Total: 3400, Done: 120, Failed: 5, Left: 3280},
+			"Importing Pocket export — 120 of 3,400 (5 failed to fetch)", 0},
+		{"reload when due", 0, importer.Progress{Total: 3400, Done: 121, Failed: 5, Left: 3279},
+			"Importing Pocket export — 121 of 3,400 (5 failed to fetch)", 1},
+		{"late update ignored", 0, importer.Progress{Total: 3400, Done: 100, Left: 3300},
+			"Importing Pocket export — 121 of 3,400 (5 failed to fetch)", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.refreshEvery = tt.every
+			f.progress(r, tt.p)
+			h.settle()
+			if r.label.Text != tt.wantLabel {
+				t.Errorf("row = %q, want %q", r.label.Text, tt.wantLabel)
+			}
+			if len(h.u.list.rows) != tt.wantRows {
+				t.Errorf("list shows %d rows, want %d", len(h.u.list.rows), tt.wantRows)
 			}
 		})
 	}
