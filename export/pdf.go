@@ -9,7 +9,7 @@ import (
 	"image/color"
 	"image/draw"
 	_ "image/gif" // image.DecodeConfig for GIF
-	_ "image/jpeg"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"net/http"
@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
+	_ "golang.org/x/image/webp" // image.Decode for WebP, re-encoded below
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/folio-app/folio/assets"
@@ -628,28 +629,19 @@ func (d *pdfDoc) image(it *Item, b block, x, w float64) error {
 
 // register adds image bytes to the PDF and returns its name and size in
 // pixels; name is "" when the image cannot be embedded. PNG, JPEG and GIF
-// go in as they are; PNGs fpdf cannot read (16-bit, interlaced) are
-// re-encoded first.
+// go in as they are; WebP, which fpdf does not read, and PNGs it cannot
+// read (16-bit, interlaced) are re-encoded first.
 // The bytes decide the format, not the stored content type: servers often
 // mislabel images.
 func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
-		return "", 0, 0 // WebP, SVG, AVIF, or broken
+		return "", 0, 0 // SVG, AVIF, or broken
 	}
-	if format == "png" && pngNeedsReencode(data) {
-		img, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
+	if format == "webp" || format == "png" && pngNeedsReencode(data) {
+		if data, format, err = reencode(data); err != nil {
 			return "", 0, 0
 		}
-		rgba := image.NewNRGBA(img.Bounds())
-		draw.Draw(rgba, rgba.Bounds(), &image.Uniform{color.White}, image.Point{}, draw.Src)
-		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Over)
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, rgba); err != nil {
-			return "", 0, 0
-		}
-		data = buf.Bytes()
 	}
 	d.nImg++
 	name := "img" + strconv.Itoa(d.nImg)
@@ -661,6 +653,37 @@ func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 		return "", 0, 0
 	}
 	return name, float64(cfg.Width), float64(cfg.Height)
+}
+
+// reencode decodes an image fpdf cannot embed and encodes it again as an
+// 8-bit, non-interlaced image, flattened onto white (the page colour), and
+// returns the bytes with their fpdf image type. Pictures that were lossy
+// already (lossy WebP, with or without alpha, decodes to YCbCr) become JPEG
+// at quality 90: another lossy generation at that quality cannot be seen,
+// and as PNG they come out 4–6 times larger. Everything else (lossless
+// WebP, deep or interlaced PNG: usually diagrams, screenshots, line art)
+// stays lossless as PNG, where JPEG would smear edges and often be larger.
+func reencode(data []byte) ([]byte, string, error) {
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", fmt.Errorf("decode image: %w", err)
+	}
+	flat := image.NewNRGBA(img.Bounds())
+	draw.Draw(flat, flat.Bounds(), &image.Uniform{color.White}, image.Point{}, draw.Src)
+	draw.Draw(flat, flat.Bounds(), img, img.Bounds().Min, draw.Over)
+	var buf bytes.Buffer
+	switch img.(type) {
+	case *image.YCbCr, *image.NYCbCrA:
+		if err := jpeg.Encode(&buf, flat, &jpeg.Options{Quality: 90}); err != nil {
+			return nil, "", fmt.Errorf("encode jpeg: %w", err)
+		}
+		return buf.Bytes(), "jpeg", nil
+	default:
+		if err := png.Encode(&buf, flat); err != nil {
+			return nil, "", fmt.Errorf("encode png: %w", err)
+		}
+		return buf.Bytes(), "png", nil
+	}
 }
 
 // pngNeedsReencode reports a PNG that fpdf cannot embed as is.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -281,20 +283,110 @@ func (m mapStore) Image(_ context.Context, _ int64, u string) (string, []byte, e
 	return "", nil, errNoImage
 }
 
+// listImages describes each image pdfimages lists as "type WxH color enc",
+// e.g. "image 150x103 rgb jpeg".
+func listImages(t *testing.T, path string) []string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(poppler(t, "pdfimages", "-list", path)), "\n")[2:]
+	var out []string
+	for _, l := range lines {
+		// page num type width height color comp bpc enc ...
+		f := strings.Fields(l)
+		if len(f) < 9 {
+			t.Fatalf("pdfimages line %q", l)
+		}
+		out = append(out, f[2]+" "+f[3]+"x"+f[4]+" "+f[5]+" "+f[8])
+	}
+	return out
+}
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../testdata/export", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// onWhite decodes image bytes and composites them onto white, as the page
+// shows them.
+func onWhite(t *testing.T, data []byte) *image.NRGBA {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := image.NewNRGBA(img.Bounds())
+	draw.Draw(m, m.Bounds(), &image.Uniform{color.White}, image.Point{}, draw.Src)
+	draw.Draw(m, m.Bounds(), img, img.Bounds().Min, draw.Over)
+	return m
+}
+
+// meanDiff is the mean absolute difference of two same-sized images per
+// colour channel, on a 0–255 scale.
+func meanDiff(t *testing.T, a, b *image.NRGBA) float64 {
+	t.Helper()
+	if a.Bounds().Size() != b.Bounds().Size() {
+		t.Fatalf("sizes %v and %v differ", a.Bounds().Size(), b.Bounds().Size())
+	}
+	var sum, n float64
+	for y := range a.Bounds().Dy() {
+		for x := range a.Bounds().Dx() {
+			for c := range 3 {
+				i, j := a.PixOffset(x, y)+c, b.PixOffset(x, y)+c
+				sum += math.Abs(float64(a.Pix[i]) - float64(b.Pix[j]))
+				n++
+			}
+		}
+	}
+	return sum / n
+}
+
+// embedded extracts the one image of the PDF at path in its own format.
+func embedded(t *testing.T, path string) []byte {
+	t.Helper()
+	prefix := filepath.Join(t.TempDir(), "img")
+	poppler(t, "pdfimages", "-all", path, prefix)
+	files, err := filepath.Glob(prefix + "-*")
+	if err != nil || len(files) != 1 {
+		t.Fatalf("pdfimages wrote %q (%v), want one file", files, err)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func TestPDFImages(t *testing.T) {
 	const src = fixtureHost + "/img.png"
 	body := `<p>Trước ảnh.</p><figure><img src="/img.png"><figcaption>Chú thích</figcaption></figure><p>Sau ảnh.</p>`
+	const around = "Trước ảnh. Chú thích Sau ảnh."
+	unavailable := "[image unavailable: " + src + "] Chú thích Sau ảnh."
+	lossy := readTestdata(t, "video-001.lossy.webp")
 	tests := []struct {
 		name       string
 		data       []byte
-		wantImages int
+		wantImages []string
 		wantText   string
+		// maxDiff, when set, bounds how far the embedded picture may stray
+		// from data composited onto white (mean per channel, 0–255). JPEG
+		// at quality 90 measures 1.2–2.8 on these; a wrong colour
+		// conversion or a black background would be tens.
+		maxDiff float64
 	}{
-		{"16-bit png re-encoded", pngBytes(t, 40, 20, true), 1, "Trước ảnh. Chú thích Sau ảnh."},
-		{"tall image scaled", pngBytes(t, 50, 4000, false), 1, "Trước ảnh. Chú thích Sau ảnh."},
-		{"corrupt bytes skipped", []byte("\x89PNG\r\n\x1a\nnot really"), 0, "[image unavailable: " + src + "] Chú thích Sau ảnh."},
-		{"webp not embeddable", []byte("RIFF\x1a\x00\x00\x00WEBPVP8 "), 0, "[image unavailable: " + src + "]"},
-		{"not in library", nil, 0, "[image unavailable: " + src + "]"},
+		{"16-bit png re-encoded", pngBytes(t, 40, 20, true), []string{"image 40x20 rgb image"}, around, 0.01},
+		{"tall image scaled", pngBytes(t, 50, 4000, false), []string{"image 50x4000 gray image"}, around, 0},
+		{"corrupt bytes skipped", []byte("\x89PNG\r\n\x1a\nnot really"), nil, unavailable, 0},
+		{"lossy webp as jpeg", lossy, []string{"image 150x103 rgb jpeg"}, around, 4},
+		{"lossless webp with alpha as png on white", readTestdata(t, "gopher-doc.with-alpha.lossless.webp"), []string{"image 75x100 rgb image"}, around, 0.01},
+		{"lossy webp with alpha as jpeg on white", readTestdata(t, "yellow_rose.lossy-with-alpha.webp"), []string{"image 400x301 rgb jpeg"}, around, 4},
+		{"truncated webp", lossy[:len(lossy)/2], nil, unavailable, 0},
+		{"corrupt webp header", []byte("RIFF\x1a\x00\x00\x00WEBPVP8 "), nil, unavailable, 0},
+		{"svg not embeddable", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`), nil, unavailable, 0},
+		{"avif not embeddable", []byte("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf"), nil, unavailable, 0},
+		{"not in library", nil, nil, unavailable, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,12 +399,20 @@ func TestPDFImages(t *testing.T) {
 				store[src] = tt.data
 			}
 			path := writePDF(t, []Item{it}, store, PDFOptions{})
-			if n := imageCount(t, path); n != tt.wantImages {
-				t.Errorf("%d images, want %d", n, tt.wantImages)
+			if pages := pdfInfo(t, path)["Pages"]; pages == "" || pages == "0" {
+				t.Errorf("pdfinfo reads %q pages", pages)
+			}
+			if got := listImages(t, path); !slices.Equal(got, tt.wantImages) {
+				t.Errorf("images %q, want %q", got, tt.wantImages)
 			}
 			text := extractText(t, path)
 			if !strings.Contains(text, tt.wantText) {
 				t.Errorf("text lacks %q:\n%s", tt.wantText, text)
+			}
+			if tt.maxDiff > 0 {
+				if d := meanDiff(t, onWhite(t, embedded(t, path)), onWhite(t, tt.data)); d > tt.maxDiff {
+					t.Errorf("embedded image differs from the original by %.2f per channel, want ≤ %.2f", d, tt.maxDiff)
+				}
 			}
 		})
 	}
