@@ -59,14 +59,11 @@ func (l *Library) Add(ctx context.Context, a *reader.Article, opts AddOptions) (
 	if saved.IsZero() {
 		saved = now
 	}
-	stored := a
-	if opts.Bookmark {
-		stored = &reader.Article{URL: a.URL, Title: a.Title}
-	}
+	stored := storedForm(a, opts)
 	var id int64
 	err = l.withTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		id, err = l.insert(ctx, tx, stored, keys, tags, opts, saved, now)
+		id, err = l.insert(ctx, newTxWriter(tx), stored, keys, tags, opts, saved, now)
 		return err
 	})
 	if errors.Is(err, ErrDuplicate) {
@@ -78,11 +75,13 @@ func (l *Library) Add(ctx context.Context, a *reader.Article, opts AddOptions) (
 	return id, nil
 }
 
-// insert writes a new article in tx; on a duplicate it returns the existing
-// id and ErrDuplicate.
-func (l *Library) insert(ctx context.Context, tx *sql.Tx, stored *reader.Article, keys, tags []string,
+// insert writes a new article through w; on a duplicate it returns the
+// existing id and ErrDuplicate. The search entry is written from the values
+// at hand (a new article has no notes yet), not read back as syncSearch
+// does: it holds the same text.
+func (l *Library) insert(ctx context.Context, w *txWriter, stored *reader.Article, keys, tags []string,
 	opts AddOptions, saved, now time.Time) (int64, error) {
-	existing, err := lookupKeys(ctx, tx, keys)
+	existing, err := lookupKeys(ctx, w, keys)
 	if err != nil {
 		return 0, err
 	}
@@ -91,7 +90,7 @@ func (l *Library) insert(ctx context.Context, tx *sql.Tx, stored *reader.Article
 	}
 	pub := stored.Published
 	_, off := pub.Zone()
-	res, err := tx.ExecContext(ctx, `INSERT INTO articles
+	res, err := w.ExecContext(ctx, `INSERT INTO articles
 		(url, canonical, title, title_key, byline, site, lang, excerpt, lead_image,
 		 published, published_tz, words, reading_time, saved, updated,
 		 read, favorite, archived, fetched, fetch_error)
@@ -112,25 +111,32 @@ func (l *Library) insert(ctx context.Context, tx *sql.Tx, stored *reader.Article
 		return 0, err
 	}
 	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_urls(norm, article_id) VALUES (?, ?)`, k, id); err != nil {
+		if _, err := w.ExecContext(ctx, `INSERT INTO article_urls(norm, article_id) VALUES (?, ?)`, k, id); err != nil {
 			return 0, fmt.Errorf("insert url: %w", err)
 		}
 	}
-	if err := writeContent(ctx, tx, id, stored); err != nil {
+	if err := writeContent(ctx, w, id, stored); err != nil {
 		return 0, err
 	}
 	if err := l.fail("images"); err != nil {
 		return 0, err
 	}
-	for _, t := range tags {
-		if err := addTag(ctx, tx, id, t); err != nil {
+	names := make([]string, len(tags))
+	for i, name := range tags {
+		t, err := w.tag(ctx, name)
+		if err != nil {
 			return 0, err
 		}
+		if err := tagArticle(ctx, w, id, t); err != nil {
+			return 0, err
+		}
+		names[i] = t.name
 	}
 	if err := l.fail("tags"); err != nil {
 		return 0, err
 	}
-	if err := syncSearch(ctx, tx, id); err != nil {
+	if err := writeSearch(ctx, w, id, stored.Title, stored.Byline, stored.SiteName, stored.Text,
+		strings.Join(names, " "), ""); err != nil {
 		return 0, err
 	}
 	return id, l.fail("search")
@@ -191,7 +197,7 @@ func (l *Library) Replace(ctx context.Context, id int64, a *reader.Article) erro
 }
 
 // writeContent stores text, page and images of article id.
-func writeContent(ctx context.Context, tx *sql.Tx, id int64, a *reader.Article) error {
+func writeContent(ctx context.Context, tx querier, id int64, a *reader.Article) error {
 	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO article_content(article_id, html, text) VALUES (?, ?, ?)`,
 		id, a.HTML, a.Text); err != nil {
 		return fmt.Errorf("store content: %w", err)
@@ -514,7 +520,7 @@ func (l *Library) Delete(ctx context.Context, ids ...int64) error {
 // syncSearch rewrites the search entry of article id from what the tables
 // hold now. Called inside every transaction that changes an indexed field,
 // so the index never disagrees with the data.
-func syncSearch(ctx context.Context, tx *sql.Tx, id int64) error {
+func syncSearch(ctx context.Context, tx querier, id int64) error {
 	var title, byline, site, text, tags, notes string
 	err := tx.QueryRowContext(ctx, `SELECT a.title, a.byline, a.site, COALESCE(c.text, ''),
 		COALESCE((SELECT group_concat(t.name, ' ') FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id), ''),
@@ -527,7 +533,12 @@ func syncSearch(ctx context.Context, tx *sql.Tx, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, id); err != nil {
 		return fmt.Errorf("index article %d: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO search(rowid, title, byline, site, text, tags, notes) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	return writeSearch(ctx, tx, id, title, byline, site, text, tags, notes)
+}
+
+// writeSearch inserts the search entry of article id, which must have none.
+func writeSearch(ctx context.Context, q querier, id int64, title, byline, site, text, tags, notes string) error {
+	if _, err := q.ExecContext(ctx, `INSERT INTO search(rowid, title, byline, site, text, tags, notes) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		id, foldDD.Replace(title), foldDD.Replace(byline), foldDD.Replace(site), foldDD.Replace(text),
 		foldDD.Replace(tags), foldDD.Replace(notes)); err != nil {
 		return fmt.Errorf("index article %d: %w", id, err)

@@ -61,13 +61,14 @@ func benchLibrary(b *testing.B) string {
 	const batch = 2000
 	for done := 0; done < benchArticles; done += batch {
 		err := lib.withTx(ctx, func(tx *sql.Tx) error {
+			w := newTxWriter(tx)
 			for i := done; i < done+batch && i < benchArticles; i++ {
 				a, opts := benchArticle(rng, zipf, i, sites, tags, base)
 				keys, err := urlKeys(a)
 				if err != nil {
 					return err
 				}
-				if _, err := lib.insert(ctx, tx, a, keys, opts.Tags, opts, opts.Saved, opts.Saved); err != nil {
+				if _, err := lib.insert(ctx, w, a, keys, opts.Tags, opts, opts.Saved, opts.Saved); err != nil {
 					return err
 				}
 			}

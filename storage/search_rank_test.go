@@ -26,7 +26,7 @@ func addMany(tb testing.TB, lib *Library, n int, mk func(i int) *reader.Article)
 				return err
 			}
 			saved := base.Add(time.Duration(i) * time.Hour)
-			if ids[i], err = lib.insert(ctx, tx, a, keys, nil, AddOptions{}, saved, saved); err != nil {
+			if ids[i], err = lib.insert(ctx, newTxWriter(tx), a, keys, nil, AddOptions{}, saved, saved); err != nil {
 				return err
 			}
 		}

@@ -29,33 +29,40 @@ func cleanTags(names []string) ([]string, error) {
 	return out, nil
 }
 
-// tagID returns the id of the tag named name (case-insensitively), creating
-// it with this spelling if it does not exist.
-func tagID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+// tagID returns the tag named name (case-insensitively) with its stored
+// spelling, creating it with this spelling if it does not exist.
+func tagID(ctx context.Context, q querier, name string) (tagRef, error) {
 	k := tagKey(name)
-	var id int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM tags WHERE key = ?`, k).Scan(&id)
+	t := tagRef{name: name}
+	err := q.QueryRowContext(ctx, `SELECT id, name FROM tags WHERE key = ?`, k).Scan(&t.id, &t.name)
 	if err == nil {
-		return id, nil
+		return t, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("find tag %q: %w", name, err)
+		return tagRef{}, fmt.Errorf("find tag %q: %w", name, err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO tags(name, key) VALUES (?, ?)`, name, k)
+	res, err := q.ExecContext(ctx, `INSERT INTO tags(name, key) VALUES (?, ?)`, name, k)
 	if err != nil {
-		return 0, fmt.Errorf("create tag %q: %w", name, err)
+		return tagRef{}, fmt.Errorf("create tag %q: %w", name, err)
 	}
-	return res.LastInsertId()
+	if t.id, err = res.LastInsertId(); err != nil {
+		return tagRef{}, fmt.Errorf("create tag %q: %w", name, err)
+	}
+	return t, nil
 }
 
 // addTag tags article id; the caller syncs the search entry.
-func addTag(ctx context.Context, tx *sql.Tx, id int64, name string) error {
-	tid, err := tagID(ctx, tx, name)
+func addTag(ctx context.Context, q querier, id int64, name string) error {
+	t, err := tagID(ctx, q, name)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?, ?)`, id, tid); err != nil {
-		return fmt.Errorf("tag article %d with %q: %w", id, name, err)
+	return tagArticle(ctx, q, id, t)
+}
+
+func tagArticle(ctx context.Context, q querier, id int64, t tagRef) error {
+	if _, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES (?, ?)`, id, t.id); err != nil {
+		return fmt.Errorf("tag article %d with %q: %w", id, t.name, err)
 	}
 	return nil
 }
