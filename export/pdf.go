@@ -638,6 +638,9 @@ func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
 		return "", 0, 0 // SVG, AVIF, or broken
 	}
+	if cfg.Width*cfg.Height > maxImagePixels {
+		return "", 0, 0 // a few compressed bytes can claim gigabytes once decoded
+	}
 	if format == "webp" || format == "png" && pngNeedsReencode(data) {
 		if data, format, err = reencode(data); err != nil {
 			return "", 0, 0
@@ -654,6 +657,10 @@ func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 	}
 	return name, float64(cfg.Width), float64(cfg.Height)
 }
+
+// maxImagePixels bounds the images a PDF embeds: a photo of 40 megapixels
+// is already far beyond what a printed page shows.
+const maxImagePixels = 40_000_000
 
 // reencode decodes an image fpdf cannot embed and encodes it again as an
 // 8-bit, non-interlaced image, flattened onto white (the page colour), and

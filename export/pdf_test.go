@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -478,4 +479,27 @@ func BenchmarkPDFSeed(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}
+
+// TestPDFRefusesPixelBombs: a 16-bit PNG of 8000×8000 blank pixels is
+// 130 KB on disk and 768 MB once decoded and flattened; it must be skipped
+// before it is decoded.
+func TestPDFRefusesPixelBombs(t *testing.T) {
+	const src = fixtureHost + "/bomb.png"
+	it := Item{ID: 1}
+	it.Title, it.URL = "Bomb", fixtureHost+"/bai.html"
+	it.HTML = `<p>Trước.</p><img src="/bomb.png"><p>Sau.</p>`
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var buf bytes.Buffer
+	if err := PDF(context.Background(), &buf, []Item{it}, mapStore{src: readTestdata(t, "pixel-bomb-8000x8000-16bit.png")}, PDFOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 200<<20 {
+		t.Errorf("exporting a pixel bomb allocated %d MB", grew>>20)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Errorf("no PDF written")
+	}
 }
