@@ -149,6 +149,21 @@ func Run(ctx context.Context, lib *storage.Library, f Fetcher, items []Item, opt
 	if lib == nil {
 		return Summary{}, errors.New("import: no library")
 	}
+	return runInto(ctx, lib, f, items, opts)
+}
+
+// library is what Run uses of *storage.Library; tests wrap it to make a
+// batch fail.
+type library interface {
+	Add(ctx context.Context, a *reader.Article, opts storage.AddOptions) (int64, error)
+	AddMany(ctx context.Context, items []storage.NewArticle) ([]storage.AddResult, error)
+	Lookup(ctx context.Context, link string) (int64, error)
+	AddTags(ctx context.Context, ids []int64, tags ...string) error
+	Mark(ctx context.Context, ids []int64, m storage.Mark) error
+	Optimize(ctx context.Context) error
+}
+
+func runInto(ctx context.Context, lib library, f Fetcher, items []Item, opts Options) (Summary, error) {
 	if f == nil {
 		opts.NoFetch = true
 	}
@@ -229,7 +244,7 @@ type result struct {
 
 // run is the state of one Run, shared by its workers under mu.
 type run struct {
-	lib  *storage.Library
+	lib  library
 	f    Fetcher
 	opts Options
 
