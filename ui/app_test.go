@@ -169,6 +169,9 @@ func findSegments[T widget.RichTextSegment](segs []widget.RichTextSegment) []T {
 		if b, ok := s.(widget.RichTextBlock); ok {
 			out = append(out, findSegments[T](b.Segments())...)
 		}
+		if q, ok := s.(*quoteSegment); ok {
+			out = append(out, findSegments[T](q.Segments)...)
+		}
 	}
 	return out
 }
@@ -441,9 +444,8 @@ func TestCloseCancelsSaving(t *testing.T) {
 }
 
 func TestFits(t *testing.T) {
-	a := &storage.Article{Tags: []string{"Việt Nam"}}
+	a := &storage.Summary{Tags: []string{"Việt Nam"}, Favorite: true}
 	a.SiteName = "VnExpress"
-	a.Favorite = true
 	tests := []struct {
 		name string
 		f    storage.Filter

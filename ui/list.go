@@ -51,6 +51,9 @@ type articleList struct {
 
 	sel    map[int64]bool
 	anchor int // index a Shift-click extends from
+	// stale rows no longer belong to the filter (read in Unread, say): they
+	// stay while selected and leave when the selection moves off them.
+	stale map[int64]bool
 	cursor int // index the keyboard is on
 
 	widget  *listWidget
@@ -64,7 +67,7 @@ type articleList struct {
 var sortNames = []string{"Saved", "Published", "Title"}
 
 func newArticleList(u *UI) *articleList {
-	l := &articleList{u: u, sel: map[int64]bool{}, anchor: -1, cursor: -1}
+	l := &articleList{u: u, sel: map[int64]bool{}, stale: map[int64]bool{}, anchor: -1, cursor: -1}
 	p := u.app.Preferences()
 	l.filter.State = storage.State(p.IntWithFallback(prefFilterState, int(storage.StateAll)))
 	l.filter.Tag = p.String(prefFilterTag)
@@ -170,6 +173,7 @@ func (l *articleList) reload() {
 			}
 			keep := l.cursorID() // the row the keyboard was on, found again below
 			l.rows, l.next, l.count = rows, next, count
+			clear(l.stale)
 			l.cursor = l.indexOf(keep)
 			l.updateHeader()
 			l.widget.Refresh()
@@ -338,11 +342,13 @@ func (l *articleList) click(i int, mods fyne.KeyModifier) {
 		l.sel[id] = true
 		l.anchor = i
 		l.cursor = i
+		l.dropStale()
 		l.widget.Refresh()
 		l.u.view.show(id)
 		return
 	}
 	l.cursor = i
+	l.dropStale()
 	l.widget.Refresh()
 	l.selectionChanged()
 }
@@ -369,7 +375,8 @@ func (l *articleList) move(d int) {
 	l.cursor, l.anchor = i, i
 	clear(l.sel)
 	l.sel[l.rows[i].ID] = true
-	l.widget.ScrollTo(i)
+	l.dropStale()
+	l.widget.ScrollTo(l.cursor)
 	l.widget.Refresh()
 }
 
@@ -384,6 +391,7 @@ func (l *articleList) openCursor() {
 func (l *articleList) selectID(id int64) {
 	clear(l.sel)
 	l.sel[id] = true
+	l.dropStale()
 	if i := l.indexOf(id); i >= 0 {
 		l.cursor, l.anchor = i, i
 		l.widget.ScrollTo(i)
@@ -430,10 +438,40 @@ func (l *articleList) patch(ids []int64, f func(*storage.Summary)) {
 		if want[l.rows[i].ID] {
 			f(&l.rows[i].Summary)
 			l.widget.RefreshItem(i)
+			// A row that no longer fits the filter stays while it is
+			// selected, as in a mail app's Unread view, so it does not
+			// vanish under the pointer or while being read.
+			if fits(&l.rows[i].Summary, l.filter) {
+				delete(l.stale, l.rows[i].ID)
+			} else {
+				l.stale[l.rows[i].ID] = true
+			}
 		}
 	}
-	// A row that no longer fits the filter stays until the next reload so
-	// that it does not vanish under the pointer.
+	l.dropStale()
+}
+
+// dropStale removes the rows that no longer fit the filter and are not
+// selected, keeping the keyboard cursor and Shift anchor on their rows.
+func (l *articleList) dropStale() {
+	var gone []int64
+	for id := range l.stale {
+		if !l.sel[id] {
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) == 0 {
+		return
+	}
+	cursor, anchor := l.cursorID(), int64(0)
+	if l.anchor >= 0 && l.anchor < len(l.rows) {
+		anchor = l.rows[l.anchor].ID
+	}
+	for _, id := range gone {
+		delete(l.stale, id)
+	}
+	l.remove(gone)
+	l.cursor, l.anchor = l.indexOf(cursor), l.indexOf(anchor)
 }
 
 // remove drops deleted articles from the list.
@@ -442,6 +480,7 @@ func (l *articleList) remove(ids []int64) {
 	for _, id := range ids {
 		gone[id] = true
 		delete(l.sel, id)
+		delete(l.stale, id)
 	}
 	kept := l.rows[:0]
 	for _, r := range l.rows {
@@ -475,10 +514,14 @@ func (l *articleList) added(id int64) {
 		}
 		return func() {
 			l.u.setTotal(total)
-			if a == nil || l.filter != f || l.query != q || l.indexOf(id) >= 0 || !fits(a, f) {
+			if a == nil || l.filter != f || l.query != q || l.indexOf(id) >= 0 {
 				return
 			}
-			l.rows = append([]listRow{{Summary: summaryOf(a)}}, l.rows...)
+			s := summaryOf(a)
+			if !fits(&s, f) {
+				return
+			}
+			l.rows = append([]listRow{{Summary: s}}, l.rows...)
 			l.count++
 			if l.cursor >= 0 {
 				l.cursor++
@@ -493,7 +536,7 @@ func (l *articleList) added(id int64) {
 }
 
 // fits says whether an article belongs in a listing with filter f.
-func fits(a *storage.Article, f storage.Filter) bool {
+func fits(a *storage.Summary, f storage.Filter) bool {
 	if f.Site != "" && !strings.EqualFold(f.Site, a.SiteName) {
 		return false
 	}

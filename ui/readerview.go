@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,7 +52,7 @@ type readerView struct {
 	split    *container.Split
 
 	readBtn, favBtn, archiveBtn, exportBtn *widget.Button
-	actions                                *fyne.Container
+	actions                                *actionBar
 	many                                   *widget.Label
 	placeholder                            *widget.Label
 	stack                                  *fyne.Container
@@ -110,7 +109,7 @@ func (v *readerView) build() fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(v.actions, widget.NewSeparator()), nil, nil, nil, v.stack)
 }
 
-func (v *readerView) buildActions() *fyne.Container {
+func (v *readerView) buildActions() *actionBar {
 	btn := func(label string, icon fyne.Resource, f func()) *widget.Button {
 		b := widget.NewButtonWithIcon(label, icon, f)
 		b.Importance = widget.LowImportance
@@ -123,7 +122,7 @@ func (v *readerView) buildActions() *fyne.Container {
 		}
 		v.u.mark(v.u.targets(), m)
 	})
-	v.favBtn = btn("Favourite", theme.ConfirmIcon(), func() {
+	v.favBtn = btn("Favourite", starOutlineIcon(), func() {
 		m := storage.MarkFavorite
 		if v.art != nil && v.art.Favorite && len(v.u.targets()) == 1 {
 			m = storage.MarkUnfavorite
@@ -144,8 +143,9 @@ func (v *readerView) buildActions() *fyne.Container {
 	})
 	v.exportBtn = btn("Export…", theme.DocumentSaveIcon(), v.u.export)
 	del := btn("Delete", theme.DeleteIcon(), func() { v.u.confirmDelete(v.u.targets()) })
-	// Wrapping keeps every action reachable when the pane is narrow.
-	return container.New(layout.NewRowWrapLayoutWithCustomPadding(0, 0), v.readBtn, v.favBtn, v.archiveBtn, refetch, v.exportBtn, del)
+	// When the pane narrows, the rarer actions go into "More" first; marking
+	// read stays on the row.
+	return newActionBar([]*widget.Button{v.readBtn, v.favBtn, v.archiveBtn, refetch, v.exportBtn, del}, []int{3, 4, 5, 2, 1})
 }
 
 // allRead says whether every target is read (the button then marks unread).
@@ -172,10 +172,13 @@ func (v *readerView) updateActions() {
 		v.readBtn.SetText("Mark read")
 		v.readBtn.SetIcon(theme.VisibilityIcon())
 	}
+	// The star shows the state, the label what a click does.
 	if single && v.art.Favorite {
 		v.favBtn.SetText("Unfavourite")
+		v.favBtn.SetIcon(starIcon())
 	} else {
 		v.favBtn.SetText("Favourite")
+		v.favBtn.SetIcon(starOutlineIcon())
 	}
 	if single && v.art.Archived {
 		v.archiveBtn.SetText("Unarchive")
@@ -183,19 +186,13 @@ func (v *readerView) updateActions() {
 		v.archiveBtn.SetText("Archive")
 	}
 	v.enableActions(true)
+	// A longer label may move an action into "More", or a shorter one back.
+	v.actions.Refresh()
 }
 
 // enableActions greys the action buttons out when no article is chosen.
 func (v *readerView) enableActions(on bool) {
-	for _, o := range v.actions.Objects {
-		if b, ok := o.(*widget.Button); ok {
-			if on {
-				b.Enable()
-			} else {
-				b.Disable()
-			}
-		}
-	}
+	v.actions.setEnabled(on)
 }
 
 // show opens an article: the library work and the rendering happen in a
@@ -279,6 +276,9 @@ func (v *readerView) fill(a *storage.Article, segs []widget.RichTextSegment) {
 	v.dates.SetText(strings.Join(dates, " · "))
 	v.body.Segments = segs
 	v.body.Refresh()
+	// Quotes and tables are widgets of their own, made by the refresh
+	// above: the reader's text size reaches them only through the override.
+	v.sized.Refresh()
 	v.tags.set([]int64{a.ID}, a.Tags)
 	v.notes.load(a.ID)
 	v.show1(v.article)

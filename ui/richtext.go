@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	_ "golang.org/x/image/webp"
@@ -61,7 +60,6 @@ type htmlRenderer struct {
 
 	bold, italic, mono int // nesting counts of <b>, <i>, <code>…
 	link               *url.URL
-	quote              int  // inside <blockquote>
 	space              bool // the text so far ends in a space (or a block just started)
 	listDepth          int
 }
@@ -93,11 +91,7 @@ func (r *htmlRenderer) node(n *html.Node) {
 	case atom.Ul, atom.Ol:
 		r.list(n)
 	case atom.Blockquote:
-		r.flush()
-		r.quote++
-		r.children(n)
-		r.flush()
-		r.quote--
+		r.quoteBlock(n)
 	case atom.Pre:
 		r.flush()
 		if text := strings.TrimRight(textContent(n), "\n "); text != "" {
@@ -273,20 +267,29 @@ func (r *htmlRenderer) flush() {
 	if t, ok := texts[len(texts)-1].(*widget.TextSegment); ok {
 		t.Text = strings.TrimRight(t.Text, " ")
 	}
-	if r.quote > 0 {
-		// Fyne indents a block quote only for a segment styled exactly
-		// RichTextStyleBlockquote, so a quoted paragraph is one such segment.
-		var b strings.Builder
-		for _, t := range texts {
-			b.WriteString(t.Textual())
-		}
-		r.emit(&widget.TextSegment{Style: widget.RichTextStyleBlockquote, Text: strings.TrimSpace(b.String())})
-		return
-	}
 	// The closing non-inline segment ends the row, as Fyne's own Markdown
 	// renderer does for a paragraph.
 	texts = append(texts, &widget.TextSegment{Style: widget.RichTextStyleParagraph})
 	r.emit(&widget.ParagraphSegment{Texts: texts})
+}
+
+// quoteBlock renders a block quote's content as blocks of their own, in
+// italics, drawn indented behind a rule by quoteSegment. Fyne's own
+// Blockquote style indents only a lone text segment, which would lose the
+// quote's links and emphasis.
+func (r *htmlRenderer) quoteBlock(n *html.Node) {
+	r.flush()
+	outer := r.sink
+	var inner []widget.RichTextSegment
+	r.sink = &inner
+	r.italic++
+	r.children(n)
+	r.flush()
+	r.italic--
+	r.sink = outer
+	if len(inner) > 0 {
+		r.emit(&quoteSegment{Segments: inner})
+	}
 }
 
 func (r *htmlRenderer) heading(n *html.Node) {
@@ -565,51 +568,6 @@ func (i *imageSegment) Update(o fyne.CanvasObject) {
 func (i *imageSegment) Select(_, _ fyne.Position) {}
 func (i *imageSegment) SelectedText() string      { return "" }
 func (i *imageSegment) Unselect()                 {}
-
-// tableSegment draws an HTML table as a grid of labels: RichText has no
-// table segment. Cells are single lines, cut with an ellipsis when too long.
-type tableSegment struct {
-	Rows    [][]string
-	Header  bool // the first row is a header
-	Caption string
-}
-
-func (t *tableSegment) Inline() bool { return false }
-func (t *tableSegment) Textual() string {
-	var b strings.Builder
-	for _, row := range t.Rows {
-		b.WriteString(strings.Join(row, "\t"))
-		b.WriteByte('\n')
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-func (t *tableSegment) Visual() fyne.CanvasObject {
-	cols := 0
-	for _, row := range t.Rows {
-		cols = max(cols, len(row))
-	}
-	cells := make([]fyne.CanvasObject, 0, cols*len(t.Rows))
-	for ri, row := range t.Rows {
-		for c := 0; c < cols; c++ {
-			text := ""
-			if c < len(row) {
-				text = row[c]
-			}
-			l := widget.NewLabel(text)
-			l.Truncation = fyne.TextTruncateEllipsis
-			l.TextStyle.Bold = ri == 0 && t.Header
-			cells = append(cells, l)
-		}
-	}
-	grid := container.NewGridWithColumns(cols, cells...)
-	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius)
-	return container.NewStack(bg, grid)
-}
-func (t *tableSegment) Update(fyne.CanvasObject)  {}
-func (t *tableSegment) Select(_, _ fyne.Position) {}
-func (t *tableSegment) SelectedText() string      { return "" }
-func (t *tableSegment) Unselect()                 {}
 
 // plainText is the text of segments as a person reads them, one block per
 // line; used by tests and to copy an article's text.

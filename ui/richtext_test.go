@@ -107,8 +107,14 @@ func TestRenderHTML(t *testing.T) {
 			html: "<blockquote><p>Quoted <em>words</em></p></blockquote><pre>func main() {\n\tgo run()\n}</pre><p>Use <code>go test</code>.</p>",
 			text: "Quoted words\nfunc main() {\n\tgo run()\n}\nUse go test.\n",
 			check: func(t *testing.T, segs []widget.RichTextSegment) {
-				if s := segs[0].(*widget.TextSegment); s.Style != widget.RichTextStyleBlockquote {
-					t.Errorf("quote style = %+v", s.Style)
+				q, ok := segs[0].(*quoteSegment)
+				if !ok {
+					t.Fatalf("first segment = %T, want a quote", segs[0])
+				}
+				for _, s := range findSegments[*widget.TextSegment](q.Segments) {
+					if s.Text != "" && !s.Style.TextStyle.Italic {
+						t.Errorf("quoted %q is not italic", s.Text)
+					}
 				}
 				if s := segs[1].(*widget.TextSegment); s.Style != widget.RichTextStyleCodeBlock {
 					t.Errorf("pre style = %+v", s.Style)
@@ -117,6 +123,31 @@ func TestRenderHTML(t *testing.T) {
 					if s.Text == "go test" && !s.Style.TextStyle.Monospace {
 						t.Error("inline code is not monospace")
 					}
+				}
+			},
+		},
+		{
+			name: "links in a block quote",
+			html: `<p>Before</p><blockquote><p>See <a href="/docs/cache">the cache page</a> and <a href="https://other.example/">this</a>.</p><p>Second</p></blockquote><p>After</p>`,
+			text: "Before\nSee the cache page and this.\nSecond\nAfter\n",
+			check: func(t *testing.T, segs []widget.RichTextSegment) {
+				if len(segs) != 3 {
+					t.Fatalf("segments = %d, want paragraph, quote, paragraph", len(segs))
+				}
+				q, ok := segs[1].(*quoteSegment)
+				if !ok {
+					t.Fatalf("second segment = %T, want a quote", segs[1])
+				}
+				if len(q.Segments) != 2 {
+					t.Errorf("quote holds %d blocks, want its 2 paragraphs", len(q.Segments))
+				}
+				var links []string
+				for _, l := range findSegments[*widget.HyperlinkSegment](q.Segments) {
+					links = append(links, l.Text+" → "+l.URL.String())
+				}
+				want := []string{"the cache page → https://news.example/docs/cache", "this → https://other.example/"}
+				if strings.Join(links, "|") != strings.Join(want, "|") {
+					t.Errorf("quote links = %q, want %q", links, want)
 				}
 			},
 		},
@@ -150,8 +181,9 @@ func TestRenderHTML(t *testing.T) {
 				if !tbl.Header || len(tbl.Rows) != 2 {
 					t.Errorf("table = %+v", tbl)
 				}
-				if n := len(tbl.Visual().(*fyne.Container).Objects[1].(*fyne.Container).Objects); n != 4 {
-					t.Errorf("grid cells = %d, want 4", n)
+				tv := tbl.Visual().(*tableView)
+				if len(tv.cells) != 2 || len(tv.cells[0]) != 2 || tv.cells[1][1].Text != "Tốt lắm" || !tv.cells[0][0].TextStyle.Bold {
+					t.Errorf("table cells = %+v, want a bold header and 2x2 cells", tv.cells)
 				}
 			},
 		},

@@ -44,7 +44,7 @@ func (s *sidebar) fixed() []sideEntry {
 	return []sideEntry{
 		{label: "All articles", icon: theme.HomeIcon(), state: storage.StateAll},
 		{label: "Unread", icon: theme.MailComposeIcon(), state: storage.StateUnread},
-		{label: "Favourites", icon: theme.ConfirmIcon(), state: storage.StateFavorite},
+		{label: "Favourites", icon: starIcon(), state: storage.StateFavorite},
 		{label: "Archive", icon: theme.StorageIcon(), state: storage.StateArchived},
 		{label: "Tags", heading: true},
 	}
@@ -93,7 +93,7 @@ func (s *sidebar) reload() {
 			return func() { s.u.fail("list tags", err) }
 		}
 		for _, t := range tags {
-			entries = append(entries, sideEntry{label: t.Name, icon: theme.ListIcon(), tag: t.Name, count: t.Count})
+			entries = append(entries, sideEntry{label: t.Name, icon: tagIcon(), tag: t.Name, count: t.Count})
 		}
 		return func() {
 			if gen != s.gen {
