@@ -53,7 +53,7 @@ type articleList struct {
 	anchor int // index a Shift-click extends from
 	// stale rows no longer belong to the filter (read in Unread, say): they
 	// stay while selected and leave when the selection moves off them.
-	stale map[int64]bool
+	stale  map[int64]bool
 	cursor int // index the keyboard is on
 
 	widget  *listWidget
