@@ -42,7 +42,7 @@ type readerView struct {
 	byline   *widget.Label
 	dates    *widget.Label
 	original *widget.Button
-	body     *widget.RichText
+	body     *richText
 	scroll   *container.Scroll
 	sized    *container.ThemeOverride
 	theme    *scaledTheme
@@ -81,8 +81,7 @@ func (v *readerView) build() fyne.CanvasObject {
 		}
 	})
 	v.original.Importance = widget.LowImportance
-	v.body = widget.NewRichText()
-	v.body.Wrapping = fyne.TextWrapWord
+	v.body = newRichText()
 	v.tags = newTagEditor(v.u)
 
 	head := container.NewVBox(v.title, v.byline, container.NewBorder(nil, nil, nil, v.original, v.dates), v.tags.build(), widget.NewSeparator())

@@ -34,13 +34,12 @@ func (q *quoteSegment) Unselect()                  {}
 
 type quoteView struct {
 	widget.BaseWidget
-	text *widget.RichText
+	text *richText
 	rule *canvas.Rectangle
 }
 
 func newQuoteView(segs []widget.RichTextSegment) *quoteView {
-	q := &quoteView{text: widget.NewRichText(segs...), rule: canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))}
-	q.text.Wrapping = fyne.TextWrapWord
+	q := &quoteView{text: newRichText(segs...), rule: canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))}
 	q.ExtendBaseWidget(q)
 	return q
 }

@@ -24,6 +24,10 @@ import (
 // matches the reader's text column so a figure never overhangs the text.
 const maxFigureWidth = 720
 
+// wrapHint starts every run of text that follows another in a paragraph;
+// see htmlRenderer.flush. It is no part of the text.
+const wrapHint = "\u200b"
+
 // renderHTML turns an article's stored HTML into RichText segments. It is
 // deliberately our own walk over the DOM rather than Fyne's Markdown parser:
 // the stored HTML is the source of truth and it carries figures, tables and
@@ -178,49 +182,50 @@ func (r *htmlRenderer) text(s string) {
 		return
 	}
 	r.space = strings.HasSuffix(s, " ")
+	textStyle := fyne.TextStyle{Bold: r.bold > 0, Italic: r.italic > 0, Monospace: r.mono > 0}
 	style := widget.RichTextStyleInline
-	style.TextStyle = fyne.TextStyle{Bold: r.bold > 0, Italic: r.italic > 0, Monospace: r.mono > 0}
+	style.TextStyle = textStyle
 	if r.link != nil {
-		r.addLink(s)
-		return
+		style = linkStyle(textStyle)
 	}
-	// Merge with the previous run when the style is the same, so a paragraph
-	// is as few segments as its formatting needs.
+	// Merge with the previous run when the style (and link) is the same, so
+	// a paragraph is as few segments as its formatting needs.
 	if n := len(r.inline); n > 0 {
-		if prev, ok := r.inline[n-1].(*widget.TextSegment); ok {
-			if prev.Style == style {
+		prev, prevLink := inlineText(r.inline[n-1])
+		if prev != nil {
+			if prev.Style == style && (prevLink == nil || prevLink.URL == r.link) {
 				prev.Text += s
 				return
 			}
 			// A run that starts with a space makes Fyne wrap the whole
-			// run to the next line: the space goes to the run before.
-			if strings.HasPrefix(s, " ") {
+			// run to the next line: the space goes to the run before,
+			// unless that is a link, whose underline would then run on.
+			if strings.HasPrefix(s, " ") && prevLink == nil {
 				prev.Text += " "
 				s = s[1:]
 			}
 		}
 	}
+	if s == "" {
+		return
+	}
+	if r.link != nil {
+		r.inline = append(r.inline, newLinkSegment(s, textStyle, r.link, r.openURL))
+		return
+	}
 	r.inline = append(r.inline, &widget.TextSegment{Style: style, Text: s})
 }
 
-// addLink adds link text. A Fyne hyperlink cannot wrap inside a line, so a
-// long link is split into word groups that can each move to the next line.
-func (r *htmlRenderer) addLink(s string) {
-	u, open := r.link, r.openURL
-	tapped := func() {
-		if open != nil {
-			open(u)
-		}
+// inlineText is the text segment of an inline run and, for link text, its
+// link.
+func inlineText(seg widget.RichTextSegment) (*widget.TextSegment, *linkSegment) {
+	switch s := seg.(type) {
+	case *widget.TextSegment:
+		return s, nil
+	case *linkSegment:
+		return s.Text, s
 	}
-	for _, part := range splitWords(s, 40) {
-		text := strings.TrimRight(part, " ")
-		if text != "" {
-			r.inline = append(r.inline, &widget.HyperlinkSegment{Text: text, URL: u, OnTapped: tapped})
-		}
-		if strings.HasSuffix(part, " ") {
-			r.inline = append(r.inline, &widget.TextSegment{Style: widget.RichTextStyleInline, Text: " "})
-		}
-	}
+	return nil, nil
 }
 
 func (r *htmlRenderer) anchor(n *html.Node) {
@@ -255,7 +260,7 @@ func (r *htmlRenderer) flush() {
 	r.space = true
 	// Drop trailing breaks and the trailing space of the last run.
 	for len(texts) > 0 {
-		if t, ok := texts[len(texts)-1].(*widget.TextSegment); ok && strings.TrimSpace(t.Text) == "" {
+		if t, _ := inlineText(texts[len(texts)-1]); t != nil && strings.TrimSpace(t.Text) == "" {
 			texts = texts[:len(texts)-1]
 			continue
 		}
@@ -264,8 +269,17 @@ func (r *htmlRenderer) flush() {
 	if len(texts) == 0 {
 		return
 	}
-	if t, ok := texts[len(texts)-1].(*widget.TextSegment); ok {
+	if t, _ := inlineText(texts[len(texts)-1]); t != nil {
 		t.Text = strings.TrimRight(t.Text, " ")
+	}
+	// Fyne 2.7 lays a run whose first letter does not fit in what is left
+	// of a line out one letter per line, to the end of the run. A run
+	// starting with a zero-width space always fits its first letter: it
+	// then moves to the next line, as it should.
+	for i := 1; i < len(texts); i++ {
+		if t, _ := inlineText(texts[i]); t != nil && texts[i-1].Inline() && t.Text != "" {
+			t.Text = wrapHint + t.Text
+		}
 	}
 	// The closing non-inline segment ends the row, as Fyne's own Markdown
 	// renderer does for a paragraph.
@@ -466,31 +480,6 @@ func collapse(s string) string {
 	return b.String()
 }
 
-// splitWords cuts s into pieces of about max runes at spaces, each piece
-// keeping its trailing space.
-func splitWords(s string, max int) []string {
-	if len([]rune(s)) <= max {
-		return []string{s}
-	}
-	var parts []string
-	var cur strings.Builder
-	n := 0
-	for _, w := range strings.SplitAfter(s, " ") {
-		wn := len([]rune(w))
-		if n > 0 && n+wn > max {
-			parts = append(parts, cur.String())
-			cur.Reset()
-			n = 0
-		}
-		cur.WriteString(w)
-		n += wn
-	}
-	if cur.Len() > 0 {
-		parts = append(parts, cur.String())
-	}
-	return parts
-}
-
 // indentedList is a list nested in another: Fyne's ListSegment draws every
 // level at the left margin, so this block indents its rows by depth.
 type indentedList struct {
@@ -588,5 +577,5 @@ func plainText(segs []widget.RichTextSegment) string {
 		}
 	}
 	walk(segs)
-	return b.String()
+	return strings.ReplaceAll(b.String(), wrapHint, "")
 }

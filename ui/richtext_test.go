@@ -76,14 +76,14 @@ func TestRenderHTML(t *testing.T) {
 			html: `<p>See <a href="/b/other.html">the other story</a> and <a href="#top">top</a>.</p>`,
 			text: "See the other story and top.\n",
 			check: func(t *testing.T, segs []widget.RichTextSegment) {
-				links := findSegments[*widget.HyperlinkSegment](segs)
+				links := findSegments[*linkSegment](segs)
 				if len(links) != 1 {
 					t.Fatalf("links = %d, want 1 (fragment links are plain text)", len(links))
 				}
 				if got := links[0].URL.String(); got != "https://news.example/b/other.html" {
 					t.Errorf("link URL = %s", got)
 				}
-				if links[0].OnTapped == nil {
+				if links[0].open == nil {
 					t.Error("link does not open through the app")
 				}
 			},
@@ -142,8 +142,8 @@ func TestRenderHTML(t *testing.T) {
 					t.Errorf("quote holds %d blocks, want its 2 paragraphs", len(q.Segments))
 				}
 				var links []string
-				for _, l := range findSegments[*widget.HyperlinkSegment](q.Segments) {
-					links = append(links, l.Text+" → "+l.URL.String())
+				for _, l := range findSegments[*linkSegment](q.Segments) {
+					links = append(links, l.Textual()+" → "+l.URL.String())
 				}
 				want := []string{"the cache page → https://news.example/docs/cache", "this → https://other.example/"}
 				if strings.Join(links, "|") != strings.Join(want, "|") {
