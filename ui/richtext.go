@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	_ "image/gif" // article images come in every common format
 	_ "image/jpeg"
@@ -23,6 +24,16 @@ import (
 // maxFigureWidth is the widest an article image is drawn, in Fyne units; it
 // matches the reader's text column so a figure never overhangs the text.
 const maxFigureWidth = 720
+
+// captionStyle is that of a figure's caption.
+func captionStyle() widget.RichTextStyle {
+	return widget.RichTextStyle{
+		Alignment: fyne.TextAlignCenter,
+		ColorName: theme.ColorNamePlaceHolder,
+		SizeName:  theme.SizeNameText,
+		TextStyle: fyne.TextStyle{Italic: true},
+	}
+}
 
 // wrapHint starts every run of text that follows another in a paragraph;
 // see htmlRenderer.flush. It is no part of the text.
@@ -123,12 +134,7 @@ func (r *htmlRenderer) node(n *html.Node) {
 	case atom.Figcaption:
 		r.flush()
 		if text := strings.TrimSpace(collapse(textContent(n))); text != "" {
-			r.emit(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{
-				Alignment: fyne.TextAlignCenter,
-				ColorName: theme.ColorNamePlaceHolder,
-				SizeName:  theme.SizeNameText,
-				TextStyle: fyne.TextStyle{Italic: true},
-			}})
+			r.emit(&widget.TextSegment{Text: text, Style: captionStyle()})
 		}
 		r.space = true
 	case atom.Table:
@@ -522,12 +528,25 @@ type imageSegment struct {
 	size     fyne.Size // display size at most maxFigureWidth wide
 }
 
+// maxImagePixels bounds the images the reader decodes: a few compressed
+// bytes can claim gigabytes once decoded (an 8000×8000 16-bit PNG is 130 KB
+// and 768 MB), and 40 megapixels is far beyond what the text column shows.
+const maxImagePixels = 40_000_000
+
 // newImageSegment returns nil for data that is not a decodable image, so a
-// broken download never breaks the article.
-func newImageSegment(res fyne.Resource, title string) *imageSegment {
+// broken download never breaks the article, and a caption in place of an
+// image too large to decode.
+func newImageSegment(res fyne.Resource, title string) widget.RichTextSegment {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(res.Content()))
 	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
 		return nil
+	}
+	if cfg.Width*cfg.Height > maxImagePixels {
+		text := fmt.Sprintf("Image too large to show (%d × %d)", cfg.Width, cfg.Height)
+		if title = strings.TrimSpace(collapse(title)); title != "" {
+			text += ": " + title
+		}
+		return &widget.TextSegment{Text: text, Style: captionStyle()}
 	}
 	w := float32(cfg.Width)
 	if w > maxFigureWidth {
