@@ -385,7 +385,7 @@ func TestPDFImages(t *testing.T) {
 		{"lossy webp with alpha as jpeg on white", readTestdata(t, "yellow_rose.lossy-with-alpha.webp"), []string{"image 400x301 rgb jpeg"}, around, 4},
 		{"truncated webp", lossy[:len(lossy)/2], nil, unavailable, 0},
 		{"corrupt webp header", []byte("RIFF\x1a\x00\x00\x00WEBPVP8 "), nil, unavailable, 0},
-		{"svg not embeddable", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`), nil, unavailable, 0},
+		{"svg not embeddable", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`), nil, unavailable, 0}, // offline-ok: an XML namespace, never fetched
 		{"avif not embeddable", []byte("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf"), nil, unavailable, 0},
 		{"not in library", nil, nil, unavailable, 0},
 	}

@@ -37,7 +37,7 @@ func TestFetchImagesRecordsFailures(t *testing.T) {
 			w.Write(png)
 		case "/icon.svg":
 			w.Header().Set("Content-Type", "image/svg+xml")
-			w.Write([]byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>`))
+			w.Write([]byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>`)) // offline-ok: an XML namespace, never fetched
 		case "/html.png": // an error page served with a 200
 			w.Header().Set("Content-Type", "text/html")
 			w.Write([]byte("<html><body>Not here</body></html>"))
