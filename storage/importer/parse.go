@@ -40,12 +40,12 @@ var (
 	ErrNoLink = errors.New("no link")
 	// ErrBadLink: a row's link is not an http(s) address.
 	ErrBadLink = errors.New("not a web link")
-	// ErrTooLarge: a file inside a ZIP is too large to be an export.
+	// ErrTooLarge: the export, or a file inside it, is too large to be one.
 	ErrTooLarge = errors.New("too large")
 )
 
-// maxEntry bounds one file read out of a ZIP, so a crafted archive cannot
-// exhaust memory.
+// maxEntry bounds the export and each file read out of a ZIP or folder, so
+// a crafted archive or a wrong file (a disk image) cannot exhaust memory.
 const maxEntry = 512 << 20
 
 // unrecognisedError names the file and what Folio expected.
@@ -76,14 +76,14 @@ func (e RowError) Unwrap() error { return e.Err }
 func Parse(path string) (Format, []Item, []RowError, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("import %s: %w", path, err)
+		return "", nil, nil, fmt.Errorf("import %s: %w", path, unwrapPath(err))
 	}
 	if fi.IsDir() {
 		return parseFS(filepath.Base(path), os.DirFS(path))
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("import %s: %w", path, err)
+		return "", nil, nil, fmt.Errorf("import %s: %w", path, unwrapPath(err))
 	}
 	defer f.Close()
 	var magic [4]byte
@@ -106,7 +106,7 @@ func ParseReader(name string, r io.Reader) (Format, []Item, []RowError, error) {
 	if name == "" {
 		name = "export" // messages and row errors must say where
 	}
-	data, err := io.ReadAll(r)
+	data, err := readLimited(r)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
 	}
@@ -118,6 +118,16 @@ func ParseReader(name string, r io.Reader) (Format, []Item, []RowError, error) {
 		return parseFS(name, zr)
 	}
 	return parseFile(name, data)
+}
+
+// unwrapPath drops the operation and path an *fs.PathError repeats ("stat
+// /x: no such file"): the message already names the file.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
@@ -203,12 +213,21 @@ func readEntry(fsys fs.FS, p string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxEntry+1))
+	data, err := readLimited(f)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
+	return data, nil
+}
+
+// readLimited reads r to the end, refusing more than maxEntry bytes.
+func readLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxEntry+1))
+	if err != nil {
+		return nil, err
+	}
 	if len(data) > maxEntry {
-		return nil, fmt.Errorf("read %s: %w (over %d MiB)", p, ErrTooLarge, maxEntry>>20)
+		return nil, fmt.Errorf("%w (over %d MiB)", ErrTooLarge, maxEntry>>20)
 	}
 	return data, nil
 }
