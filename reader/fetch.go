@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"strings"
@@ -79,7 +80,11 @@ func (r *Reader) Fetch(ctx context.Context, link string) (*Page, error) {
 	header := resp.Header.Get("Content-Type")
 	mt := mediaType(header, body)
 	if mt != "text/html" && mt != "application/xhtml+xml" {
-		return nil, fmt.Errorf("fetch %s: %s is %s, %w", u, final, mt, ErrNotHTML)
+		what := "the answer" // name the final address only when it differs
+		if final != u.String() {
+			what = final
+		}
+		return nil, fmt.Errorf("fetch %s: %s is %s, %w", u, what, mt, ErrNotHTML)
 	}
 	return &Page{URL: final, ContentType: mt, HTML: decode(body, header)}, nil
 }
@@ -121,7 +126,7 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 	}
 	// The limit applies to the decoded size so a small gzip bomb cannot
 	// blow up memory.
-	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	data, err := io.ReadAll(io.LimitReader(body, readCap(limit)))
 	if err != nil {
 		if ctx.Err() != nil {
 			return resp, nil, fmt.Errorf("reading the answer took longer than %s: %w", r.timeout(), ctx.Err())
@@ -132,6 +137,16 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 		return resp, nil, fmt.Errorf("more than the %d bytes allowed: %w", limit, ErrTooLarge)
 	}
 	return resp, data, nil
+}
+
+// readCap is how much to read to know whether a body exceeds limit: one
+// byte more, unless that overflows (a limit of math.MaxInt64 would wrap to
+// a negative cap and read nothing).
+func readCap(limit int64) int64 {
+	if limit == math.MaxInt64 {
+		return limit
+	}
+	return limit + 1
 }
 
 func statusText(resp *http.Response) string {

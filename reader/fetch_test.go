@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -357,5 +358,51 @@ func TestStatusErrorCarriesTheCode(t *testing.T) {
 	}
 	if strings.Count(err.Error(), srv.URL) != 1 || !strings.HasSuffix(err.Error(), "the server answered 410 Gone") {
 		t.Errorf("message %q: want the link once, then the status", err)
+	}
+}
+
+func TestLimitAtMaxInt64ReadsTheWholePage(t *testing.T) {
+	body := articleHTML("utf-8", "Unlimited", strings.Repeat("Some article text. ", 20))
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(body))
+	})
+	r := testReader(srv)
+	r.MaxPageBytes = math.MaxInt64 // limit+1 would wrap and read nothing
+	p, err := r.Fetch(context.Background(), srv.URL+"/doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(p.HTML) != body {
+		t.Errorf("got %d bytes, want the %d-byte page", len(p.HTML), len(body))
+	}
+}
+
+func TestNotHTMLNamesTheLinkOnce(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, "/doc.pdf", http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write([]byte("%PDF-1.4\n"))
+	})
+	tests := []struct {
+		name, path string
+		wantLinks  int
+	}{
+		{"direct", "/doc.pdf", 1},
+		{"redirected", "/moved", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := testReader(srv).Fetch(context.Background(), srv.URL+tt.path)
+			if !errors.Is(err, ErrNotHTML) {
+				t.Fatalf("err = %v, want ErrNotHTML", err)
+			}
+			if n := strings.Count(err.Error(), srv.URL); n != tt.wantLinks {
+				t.Errorf("%q names an address %d times, want %d", err, n, tt.wantLinks)
+			}
+		})
 	}
 }

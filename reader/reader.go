@@ -156,7 +156,7 @@ func readFileLimited(path string, limit int64) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.Size() > limit {
 		return nil, fmt.Errorf("read %s: %d bytes, more than the %d allowed: %w", path, st.Size(), limit, ErrTooLarge)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := io.ReadAll(io.LimitReader(f, readCap(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
