@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -117,13 +118,31 @@ func (e *env) commonFlags(name, usage string) *flag.FlagSet {
 	return fs
 }
 
+// open opens the library the flags and environment name. storage.Open's
+// errors already say "open library PATH".
 func (e *env) open(ctx context.Context) (*storage.Library, error) {
-	path := libraryPath(e.library, e.getenv)
-	lib, err := storage.Open(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("open library %s: %w", path, err)
+	return storage.Open(ctx, libraryPath(e.library, e.getenv))
+}
+
+// getArticle is lib.Get with the words a person reads for a wrong id.
+func getArticle(ctx context.Context, lib *storage.Library, id int64) (*storage.Article, error) {
+	a, err := lib.Get(ctx, id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, fmt.Errorf("article %d %w ('folio list' shows the ids)", id, storage.ErrNotFound)
 	}
-	return lib, nil
+	return a, err
+}
+
+// requireArticles fails on the first of ids not in the library, before a
+// command that would skip it silently (mark, delete) or name it in a
+// storage error (tag).
+func requireArticles(ctx context.Context, lib *storage.Library, ids []int64) error {
+	for _, id := range ids {
+		if _, err := getArticle(ctx, lib, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *env) reader() *reader.Reader { return reader.New(e.client) }
@@ -238,6 +257,10 @@ func addOne(ctx context.Context, lib *storage.Library, rdr *reader.Reader, input
 		}
 		art = a
 	} else {
+		if _, err := reader.ParseLink(input); err != nil {
+			res.err = notALink(input, err)
+			return res
+		}
 		if id, err := lib.Lookup(ctx, input); err == nil {
 			return existing(ctx, lib, res, id, tags)
 		} else if !errors.Is(err, storage.ErrNotFound) {
@@ -284,6 +307,22 @@ func existing(ctx context.Context, lib *storage.Library, res addResult, id int64
 	}
 	res.title = a.Title
 	return res
+}
+
+// notALink explains an input that is neither a readable file nor a link:
+// one that looks like a path is a missing file, not a link without https://.
+func notALink(input string, linkErr error) error {
+	if strings.Contains(input, "://") {
+		return linkErr
+	}
+	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder: give a saved HTML file or a link", input)
+	}
+	ext := strings.ToLower(filepath.Ext(input))
+	if strings.ContainsRune(input, filepath.Separator) || ext == ".html" || ext == ".htm" || ext == ".xhtml" {
+		return fmt.Errorf("%s: no such file", input)
+	}
+	return linkErr
 }
 
 // isFile tells a local file from a link: anything with a scheme is a link.

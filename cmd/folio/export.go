@@ -66,9 +66,9 @@ func (e *env) cmdExport(ctx context.Context, args []string) error {
 	}
 	items := make([]export.Item, 0, len(ids))
 	for _, id := range ids {
-		a, err := lib.Get(ctx, id)
+		a, err := getArticle(ctx, lib, id)
 		if err != nil {
-			return fmt.Errorf("article %d: %w", id, err)
+			return err
 		}
 		notes, err := lib.Notes(ctx, id)
 		if err != nil {

@@ -280,6 +280,10 @@ func TestFailuresExitOne(t *testing.T) {
 		{"not a web page", []string{"add", srv.URL + "/images/logo.png"}, "image/png"},
 		{"bad scheme", []string{"add", "ftp://example.com/a"}, "http"},
 		{"bad query", []string{"search", `"unbalanced`}, "query"},
+		{"mark missing article", []string{"mark", "42", "read"}, "article 42 not found"},
+		{"delete missing article", []string{"delete", "42"}, "article 42 not found"},
+		{"tag missing article", []string{"tag", "42", "+x"}, "article 42 not found"},
+		{"missing file", []string{"add", filepath.Join(t.TempDir(), "page.html")}, "no such file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

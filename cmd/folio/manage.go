@@ -138,9 +138,9 @@ func (e *env) cmdShow(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
-	a, err := lib.Get(ctx, ids[0])
+	a, err := getArticle(ctx, lib, ids[0])
 	if err != nil {
-		return fmt.Errorf("article %d: %w", ids[0], err)
+		return err
 	}
 	notes, err := lib.Notes(ctx, a.ID)
 	if err != nil {
@@ -239,6 +239,9 @@ func (e *env) cmdTag(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
+	if err := requireArticles(ctx, lib, ids); err != nil {
+		return err
+	}
 	if len(add) > 0 {
 		if err := lib.AddTags(ctx, ids, add...); err != nil {
 			return err
@@ -250,9 +253,9 @@ func (e *env) cmdTag(ctx context.Context, args []string) error {
 		}
 	}
 	for _, id := range ids {
-		a, err := lib.Get(ctx, id)
+		a, err := getArticle(ctx, lib, id)
 		if err != nil {
-			return fmt.Errorf("article %d: %w", id, err)
+			return err
 		}
 		fmt.Fprintf(e.stdout, "%d  [%s]\n", id, strings.Join(a.Tags, ", "))
 	}
@@ -386,6 +389,9 @@ func (e *env) cmdMark(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
+	if err := requireArticles(ctx, lib, ids); err != nil {
+		return err
+	}
 	return lib.Mark(ctx, ids, m)
 }
 
@@ -407,6 +413,9 @@ func (e *env) cmdDelete(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
+	if err := requireArticles(ctx, lib, ids); err != nil {
+		return err
+	}
 	if err := lib.Delete(ctx, ids...); err != nil {
 		return err
 	}
@@ -437,9 +446,9 @@ func (e *env) cmdRefetch(ctx context.Context, args []string) error {
 	rdr := e.reader()
 	failed := false
 	for _, id := range ids {
-		a, err := lib.Get(ctx, id)
+		a, err := getArticle(ctx, lib, id)
 		if err != nil {
-			return fmt.Errorf("article %d: %w", id, err)
+			return err
 		}
 		opts := reader.Options{Force: *force}
 		var art *reader.Article
