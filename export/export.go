@@ -7,7 +7,9 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -102,6 +104,12 @@ func ensureDir(dir string) error {
 		dir = "."
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		// "mkdir DIR: ..." would name the folder twice; a parent that
+		// failed is still named.
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == dir {
+			err = pe.Err
+		}
 		return fmt.Errorf("create export folder %s: %w", dir, err)
 	}
 	return nil

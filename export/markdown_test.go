@@ -390,3 +390,27 @@ func BenchmarkMarkdown1000(b *testing.B) {
 		}
 	}
 }
+
+func TestEnsureDirNamesTheFolderOnce(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, dir string
+	}{
+		{"a file in the way", file},
+		{"under a file", filepath.Join(file, "sub")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ensureDir(tt.dir)
+			if err == nil {
+				t.Fatalf("ensureDir(%s) succeeded", tt.dir)
+			}
+			if n := strings.Count(err.Error(), tt.dir); n != 1 {
+				t.Errorf("%q names %s %d times, want once", err, tt.dir, n)
+			}
+		})
+	}
+}
