@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -45,5 +46,40 @@ func TestPixelBombNotDecoded(t *testing.T) {
 	text := plainText(segs)
 	if !strings.Contains(text, "Image too large to show (8000 × 8000): Bản đồ") {
 		t.Errorf("no caption in place of the bomb; text =\n%s", text)
+	}
+}
+
+// TestImageDecodedOnce shows that an article image reaches the canvas
+// already decoded (so refreshing the reader on the UI goroutine decodes
+// nothing) and that a photo wider than the column at double density is
+// kept scaled down, in its own shape.
+func TestImageDecodedOnce(t *testing.T) {
+	test.NewTempApp(t)
+	tests := []struct {
+		name         string
+		w, h         int
+		wantW, wantH int
+	}{
+		{name: "small image kept as is", w: 400, h: 200, wantW: 400, wantH: 200},
+		{name: "wide photo scaled down", w: 4000, h: 3000, wantW: maxImagePixelWidth, wantH: maxImagePixelWidth * 3 / 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := fyne.NewStaticResource("pic.png", pngBytes(t, tt.w, tt.h))
+			seg, ok := newImageSegment(res, "").(*imageSegment)
+			if !ok {
+				t.Fatal("no image segment")
+			}
+			img, ok := seg.Visual().(*canvas.Image)
+			if !ok {
+				t.Fatal("visual is not a canvas.Image")
+			}
+			if img.Resource != nil || img.File != "" || img.Image == nil {
+				t.Fatalf("the canvas image decodes on refresh: resource=%v file=%q image=%v", img.Resource, img.File, img.Image != nil)
+			}
+			if got := img.Image.Bounds().Size(); got.X != tt.wantW || got.Y != tt.wantH {
+				t.Errorf("kept %v, want %dx%d", got, tt.wantW, tt.wantH)
+			}
+		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	xdraw "golang.org/x/image/draw"
 	_ "golang.org/x/image/webp"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -522,11 +523,20 @@ func (l *indentedList) Unselect()                 {}
 // imageSegment draws an article image from the library's bytes. Fyne's
 // ImageSegment only takes a URI and draws at the image's pixel size; this one
 // takes a resource and scales down to the text column, keeping its shape.
+// The image is decoded when the segment is made, on the reader's goroutine:
+// a canvas.Image built from a resource decodes it again on every Refresh,
+// on the UI goroutine, so each text-size step would decode every picture.
 type imageSegment struct {
 	Resource fyne.Resource
 	Title    string
-	size     fyne.Size // display size at most maxFigureWidth wide
+	img      image.Image // decoded, at most maxImagePixelWidth wide
+	size     fyne.Size   // display size at most maxFigureWidth wide
 }
+
+// maxImagePixelWidth is the widest a decoded image is kept: the text column
+// at twice the pixel density. A wider photo is scaled down once, so an
+// article of camera-sized pictures does not hold them all at full size.
+const maxImagePixelWidth = 2 * maxFigureWidth
 
 // maxImagePixels bounds the images the reader decodes: a few compressed
 // bytes can claim gigabytes once decoded (an 8000×8000 16-bit PNG is 130 KB
@@ -548,18 +558,34 @@ func newImageSegment(res fyne.Resource, title string) widget.RichTextSegment {
 		}
 		return &widget.TextSegment{Text: text, Style: captionStyle()}
 	}
+	img, _, err := image.Decode(bytes.NewReader(res.Content()))
+	if err != nil {
+		return nil
+	}
 	w := float32(cfg.Width)
 	if w > maxFigureWidth {
 		w = maxFigureWidth
 	}
 	h := w * float32(cfg.Height) / float32(cfg.Width)
-	return &imageSegment{Resource: res, Title: title, size: fyne.NewSize(w, h)}
+	return &imageSegment{Resource: res, Title: title, img: shrink(img, maxImagePixelWidth), size: fyne.NewSize(w, h)}
+}
+
+// shrink scales img down to at most width pixels wide, keeping its shape.
+func shrink(img image.Image, width int) image.Image {
+	b := img.Bounds()
+	if b.Dx() <= width {
+		return img
+	}
+	h := max(1, b.Dy()*width/b.Dx())
+	out := image.NewRGBA(image.Rect(0, 0, width, h))
+	xdraw.ApproxBiLinear.Scale(out, out.Bounds(), img, b, xdraw.Src, nil)
+	return out
 }
 
 func (i *imageSegment) Inline() bool    { return false }
 func (i *imageSegment) Textual() string { return "Image " + i.Title }
 func (i *imageSegment) Visual() fyne.CanvasObject {
-	img := canvas.NewImageFromResource(i.Resource)
+	img := canvas.NewImageFromImage(i.img)
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScaleSmooth
 	// RichText gives a block the whole line width and its MinSize height;
@@ -569,7 +595,7 @@ func (i *imageSegment) Visual() fyne.CanvasObject {
 }
 func (i *imageSegment) Update(o fyne.CanvasObject) {
 	img := o.(*canvas.Image)
-	img.Resource = i.Resource
+	img.Image = i.img
 	img.SetMinSize(fyne.NewSize(1, i.size.Height))
 	img.Refresh()
 }
