@@ -28,27 +28,28 @@ type env struct {
 	library string // --library
 }
 
+// command is one subcommand. Its usage line lives with its flag set, the
+// one place that can keep it in step with the flags.
 type command struct {
 	name    string
-	usage   string
 	summary string
 	run     func(e *env, ctx context.Context, args []string) error
 }
 
 func (e *env) commands() []command {
 	return []command{
-		{"add", "add [--tag T]... [--force] [--url U] LINK|FILE...", "save articles from links or saved HTML files", (*env).cmdAdd},
-		{"list", "list [--tag T] [--site S] [--unread|--favorite|--archived] [--sort saved|published|title] [--limit N] [--json]", "list articles, newest first", (*env).cmdList},
-		{"show", "show ID [--format text|markdown|html|json]", "print one article", (*env).cmdShow},
-		{"search", "search QUERY [--tag T] [--limit N] [--json]", "full-text search (diacritics ignored; \"phrases\", prefix*, AND/OR/NOT)", (*env).cmdSearch},
-		{"tag", "tag ID... +TAG|-TAG...", "add (+) or remove (-) tags on articles", (*env).cmdTag},
-		{"tags", "tags [--json] | tags rename OLD NEW", "list tags with counts, or rename/merge one", (*env).cmdTags},
-		{"note", "note ID TEXT | note list ID [--json] | note edit NOTE_ID TEXT | note delete NOTE_ID", "add, list, edit and delete notes", (*env).cmdNote},
-		{"mark", "mark ID... read|unread|favorite|unfavorite|archive|unarchive", "change an article's state", (*env).cmdMark},
-		{"delete", "delete ID...", "delete articles with their images, tags and notes", (*env).cmdDelete},
-		{"refetch", "refetch [--offline] [--force] ID...", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
-		{"export", "export [--format md|pdf] [--out DIR] [--tag T] [--query Q] [--all] [ID...]", "write articles as Markdown or PDF files", (*env).cmdExport},
-		{"import", "import [--tag T] [--no-fetch] [--read] FILE", "bring in a Pocket, Instapaper, Omnivore or Wallabag export, bookmarks or a list of URLs", (*env).cmdImport},
+		{"add", "save articles from links or saved HTML files", (*env).cmdAdd},
+		{"list", "list articles, newest first", (*env).cmdList},
+		{"show", "print one article", (*env).cmdShow},
+		{"search", "full-text search (diacritics ignored; \"phrases\", prefix*, AND/OR/NOT)", (*env).cmdSearch},
+		{"tag", "add (+) or remove (-) tags on articles", (*env).cmdTag},
+		{"tags", "list tags with counts, or rename/merge one", (*env).cmdTags},
+		{"note", "add, list, edit and delete notes", (*env).cmdNote},
+		{"mark", "change an article's state", (*env).cmdMark},
+		{"delete", "delete articles with their images, tags and notes", (*env).cmdDelete},
+		{"refetch", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
+		{"export", "write articles as Markdown or PDF files", (*env).cmdExport},
+		{"import", "bring in a Pocket, Instapaper, Omnivore or Wallabag export, bookmarks or a list of URLs", (*env).cmdImport},
 	}
 }
 
