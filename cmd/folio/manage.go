@@ -360,11 +360,23 @@ func (e *env) cmdNote(ctx context.Context, args []string) error {
 	return nil
 }
 
-var marks = map[string]storage.Mark{
-	"read": storage.MarkRead, "unread": storage.MarkUnread,
-	"favorite": storage.MarkFavorite, "favourite": storage.MarkFavorite,
-	"unfavorite": storage.MarkUnfavorite, "unfavourite": storage.MarkUnfavorite,
-	"archive": storage.MarkArchive, "unarchive": storage.MarkUnarchive,
+// parseMark reads the state word of 'folio mark', in either spelling.
+func parseMark(word string) (storage.Mark, bool) {
+	switch word {
+	case "read":
+		return storage.MarkRead, true
+	case "unread":
+		return storage.MarkUnread, true
+	case "favorite", "favourite":
+		return storage.MarkFavorite, true
+	case "unfavorite", "unfavourite":
+		return storage.MarkUnfavorite, true
+	case "archive":
+		return storage.MarkArchive, true
+	case "unarchive":
+		return storage.MarkUnarchive, true
+	}
+	return 0, false
 }
 
 func (e *env) cmdMark(ctx context.Context, args []string) error {
@@ -376,7 +388,7 @@ func (e *env) cmdMark(ctx context.Context, args []string) error {
 	if len(rest) < 2 {
 		return usageError("mark ID... read|unread|favorite|unfavorite|archive|unarchive")
 	}
-	m, ok := marks[rest[len(rest)-1]]
+	m, ok := parseMark(rest[len(rest)-1])
 	if !ok {
 		return usageError("mark: %q is not one of read, unread, favorite, unfavorite, archive, unarchive", rest[len(rest)-1])
 	}
