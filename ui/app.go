@@ -438,10 +438,11 @@ func (u *UI) addShortcuts() {
 		func(fyne.Shortcut) { u.changeTextSize(-1) })
 }
 
-// close saves the window's shape, cancels saving and waits briefly for
-// running work, then closes.
+// close saves the window's shape and any note still waiting for a pause in
+// typing, cancels saving and waits briefly for running work, then closes.
 func (u *UI) close() {
 	u.savePrefs()
+	u.view.notes.flush()
 	u.stop()
 	if !u.bg.wait(3 * time.Second) {
 		u.log.Warn("closing with work still running")

@@ -507,3 +507,24 @@ func TestTagSuggestions(t *testing.T) {
 		t.Errorf("%d suggestions left after choosing one", n)
 	}
 }
+
+// TestCloseSavesTypedNote closes the window straight after a note is typed,
+// before the pause that saves it: the note is stored all the same.
+func TestCloseSavesTypedNote(t *testing.T) {
+	h := newHarness(t, seedArticles(t, []string{"Bài một"}, nil))
+	u := h.u
+	id := u.list.rows[0].ID
+	u.view.show(id)
+	h.eventually("the article in the reader", func() bool { return u.view.id == id })
+	h.settle()
+	test.Tap(u.view.notes.addBtn)
+	test.Type(u.view.notes.notes[0].entry, "Ghi chú cuối")
+	u.close()
+	notes, err := h.lib.Notes(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 1 || notes[0].Text != "Ghi chú cuối" {
+		t.Errorf("notes after closing = %+v, want the typed one", notes)
+	}
+}

@@ -200,6 +200,9 @@ func (e *noteEditor) saveNow() {
 		articleID = note.ArticleID
 	}
 	e.p.u.bg.run(func(ctx context.Context) func() {
+		// A note flushed as the window closes must still be written: the
+		// window's cancel stops fetching, not a short write a person made.
+		ctx = context.WithoutCancel(ctx)
 		var n storage.Note
 		var err error
 		if note.ID == 0 {
