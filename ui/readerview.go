@@ -236,7 +236,9 @@ func articleSegments(a *storage.Article, base *url.URL, images map[string]fyne.R
 	if !a.Fetched || strings.TrimSpace(a.HTML) == "" {
 		msg := "Folio has only the link to this page, not its text."
 		if a.FetchError != "" {
-			msg = "Folio couldn't fetch this page when it was saved (" + a.FetchError + ")."
+			// FetchError is the Go error text from the import (logged
+			// then); it is not words for a person.
+			msg = "Folio couldn't fetch this page when it was saved."
 		}
 		return []widget.RichTextSegment{
 			&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: msg},

@@ -269,3 +269,29 @@ func TestSnippetSegments(t *testing.T) {
 		})
 	}
 }
+
+// TestUnfetchedArticleText shows what the reader says for an article that
+// has only its link: in words, never the stored Go error.
+func TestUnfetchedArticleText(t *testing.T) {
+	tests := []struct {
+		name       string
+		fetchError string
+		want       string
+	}{
+		{name: "never fetched", want: "Folio has only the link to this page, not its text."},
+		{name: "fetch failed", fetchError: `fetch https://news.example/a: Get "https://news.example/a": dial tcp: lookup news.example: no such host`,
+			want: "Folio couldn't fetch this page when it was saved."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &storage.Article{Fetched: false, FetchError: tt.fetchError}
+			text := plainText(articleSegments(a, nil, nil, nil))
+			if !strings.Contains(text, tt.want) || !strings.Contains(text, "Re-fetch") {
+				t.Errorf("text = %q, want %q and how to try again", text, tt.want)
+			}
+			if strings.Contains(text, "dial tcp") || strings.Contains(text, "fetch https") {
+				t.Errorf("text shows the raw error: %q", text)
+			}
+		})
+	}
+}
