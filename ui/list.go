@@ -228,9 +228,11 @@ func (l *articleList) updateHeader() {
 			b.WriteString(strconv.Itoa(n) + " matches")
 		}
 	default:
+		// A bare count, as in the sidebar: "All articles · 100,000 articles"
+		// said "articles" twice and ran out of room in a 1024-wide window.
 		b.WriteString(filterTitle(l.filter))
 		b.WriteString(" · ")
-		b.WriteString(plural(l.count, "article", "articles"))
+		b.WriteString(formatCount(l.count))
 	}
 	l.header.SetText(b.String())
 	switch {
