@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+
+	"github.com/folio-app/folio/cmd/folio/internal/cleanlocale"
 )
 
 // Exit codes.
@@ -19,6 +21,7 @@ const (
 )
 
 func main() {
+	cleanlocale.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
 	stop()
