@@ -198,17 +198,21 @@ func (e *env) cmdAdd(ctx context.Context, args []string) error {
 	rdr := e.reader()
 
 	results := make([]addResult, len(inputs))
-	sem := make(chan struct{}, addConcurrency)
+	// A few workers take the links in order; after Ctrl+C each remaining link
+	// fails at once with the cancelled context and is reported.
+	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for i, in := range inputs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = addOne(ctx, lib, rdr, in, *origin, []string(tags), *force)
-		}()
+	for range min(addConcurrency, len(inputs)) {
+		wg.Go(func() {
+			for i := range jobs {
+				results[i] = addOne(ctx, lib, rdr, inputs[i], *origin, []string(tags), *force)
+			}
+		})
 	}
+	for i := range inputs {
+		jobs <- i
+	}
+	close(jobs)
 	wg.Wait()
 
 	failed := 0
