@@ -528,3 +528,30 @@ func TestCloseSavesTypedNote(t *testing.T) {
 		t.Errorf("notes after closing = %+v, want the typed one", notes)
 	}
 }
+
+// TestDeleteSelectionClearsReader deletes a multi-selection that leaves out
+// the article opened before it: the reader goes back to its placeholder
+// rather than go on offering actions on the deleted articles.
+func TestDeleteSelectionClearsReader(t *testing.T) {
+	h := newHarness(t, seedArticles(t, []string{"Một", "Hai", "Ba", "Bốn"}, nil))
+	u := h.u
+	u.list.click(0, 0)
+	h.eventually("the first article open", func() bool { return u.view.id == u.list.rows[0].ID })
+	h.settle()
+	ctrl := fyne.KeyModifierShortcutDefault
+	u.list.click(2, ctrl)
+	u.list.click(3, ctrl)
+	u.list.click(0, ctrl) // the open article leaves the selection
+	ids := u.list.selectedIDs()
+	if len(ids) != 2 || u.view.stack.Objects[0] != u.view.manyPane {
+		t.Fatalf("selection = %v; want two articles in the selection pane", ids)
+	}
+	u.deleteArticles(ids)
+	h.eventually("the articles deleted", func() bool { return len(u.list.rows) == 2 })
+	if u.view.stack.Objects[0] == u.view.manyPane {
+		t.Error("the reader still offers actions on the deleted selection")
+	}
+	if u.view.id != 0 {
+		t.Errorf("reader keeps article %d open after the delete", u.view.id)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"net/url"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -441,12 +442,9 @@ func (u *UI) deleteArticles(ids []int64) {
 				return
 			}
 			u.list.remove(ids)
-			for _, id := range ids {
-				if id == u.view.id {
-					u.view.clear()
-				}
-			}
-			if len(u.list.selectedIDs()) == 0 && u.view.id == 0 {
+			// The reader showed either a deleted article or the deleted
+			// selection (whose pane still holds the last article opened).
+			if slices.Contains(ids, u.view.id) || len(u.list.selectedIDs()) == 0 {
 				u.view.clear()
 			}
 			u.sidebar.reload()
