@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,7 +38,7 @@ type readerView struct {
 	art     *storage.Article
 	gen     int
 	scale   float32
-	readTmr interface{ Stop() bool }
+	readTmr *time.Timer // marks the open article read; stopped when another opens
 
 	title    *widget.RichText
 	byline   *widget.Label
@@ -115,7 +116,7 @@ func (v *readerView) buildActions() *actionBar {
 		b.Importance = widget.LowImportance
 		return b
 	}
-	v.readBtn = btn("Mark unread", theme.VisibilityOffIcon(), func() {
+	v.readBtn = btn("Mark read", theme.VisibilityIcon(), func() {
 		m := storage.MarkRead
 		if v.allRead() {
 			m = storage.MarkUnread
@@ -328,6 +329,8 @@ func (v *readerView) showMany(ids []int64) {
 func (v *readerView) clear() {
 	v.gen++
 	v.id, v.art = 0, nil
+	// Labels back to what a click would do on an unread article, greyed.
+	v.updateActions()
 	v.enableActions(false)
 	v.show1(container.NewCenter(v.placeholder))
 }
