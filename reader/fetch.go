@@ -12,6 +12,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -110,6 +111,13 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, fmt.Errorf("no answer within %s: %w", r.timeout(), ctx.Err())
+		}
+		// The caller names the link already: keep the cause, not
+		// url.Error's `Get "link": ` prefix. Its chain (net, DNS, TLS and
+		// redirect errors) is unchanged.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
 		return nil, nil, err
 	}

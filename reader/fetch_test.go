@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -404,5 +405,19 @@ func TestNotHTMLNamesTheLinkOnce(t *testing.T) {
 				t.Errorf("%q names an address %d times, want %d", err, n, tt.wantLinks)
 			}
 		})
+	}
+}
+
+func TestUnreachableNamesTheLinkOnce(t *testing.T) {
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {})
+	link := srv.URL + "/gone"
+	srv.Close() // nothing listens there any more
+	_, err := New(nil).Fetch(context.Background(), link)
+	var opErr *net.OpError
+	if !errors.As(err, &opErr) {
+		t.Fatalf("Fetch error = %v, want a *net.OpError in its chain", err)
+	}
+	if msg := err.Error(); strings.Count(msg, srv.URL) != 1 || strings.Contains(msg, `Get "`) {
+		t.Errorf("message %q: want the link once and no Get prefix", msg)
 	}
 }
