@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	fynestorage "fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/adrg/xdg"
@@ -187,29 +186,10 @@ func (f *exportFlow) chooseFolder(ids []int64, opts exportOptions) {
 		f.u.app.Preferences().SetString(prefExportFolder, dir.Path())
 		f.exportTo(ids, dir.Path(), opts)
 	}, f.u.win)
-	if start, err := fynestorage.ListerForURI(fynestorage.NewFileURI(f.startFolder())); err == nil {
-		d.SetLocation(start)
-	}
+	home, _ := os.UserHomeDir()
+	startIn(d, f.u.app.Preferences().String(prefExportFolder), xdg.UserDirs.Documents, home)
 	d.SetConfirmText("Export here")
-	d.Resize(fyne.NewSize(720, 520))
 	d.Show()
-}
-
-// startFolder is the last export folder if it still exists, else the
-// user's Documents, else home.
-func (f *exportFlow) startFolder() string {
-	for _, dir := range []string{f.u.app.Preferences().String(prefExportFolder), xdg.UserDirs.Documents} {
-		if dir == "" {
-			continue
-		}
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			return dir
-		}
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return home
-	}
-	return "."
 }
 
 // exportTo exports ids into dir on a goroutine, showing progress with a

@@ -153,7 +153,7 @@ func (f *importFlow) chooseFile(opts importer.Options) {
 func (f *importFlow) chooseFolder(opts importer.Options) {
 	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
-			f.u.fail("choose export folder", err)
+			f.u.fail("choose import folder", err)
 			return
 		}
 		if dir == nil {
@@ -170,8 +170,14 @@ func (f *importFlow) chooseFolder(opts importer.Options) {
 // locate starts a file dialog where the last import came from, else in
 // Downloads, where exports usually land.
 func (f *importFlow) locate(d *dialog.FileDialog) {
+	startIn(d, f.u.app.Preferences().String(prefImportFolder), xdg.UserDirs.Download)
+}
+
+// startIn sizes a file dialog and opens it in the first of dirs that still
+// exists as a folder; with none, Fyne's own default stays.
+func startIn(d *dialog.FileDialog, dirs ...string) {
 	d.Resize(fyne.NewSize(720, 520))
-	for _, dir := range []string{f.u.app.Preferences().String(prefImportFolder), xdg.UserDirs.Download} {
+	for _, dir := range dirs {
 		if dir == "" {
 			continue
 		}
