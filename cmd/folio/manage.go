@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -499,8 +500,12 @@ func storedImages(ctx context.Context, lib *storage.Library, id int64, urls []st
 	for i, u := range urls {
 		imgs[i].URL = u
 		ct, data, err := lib.Image(ctx, id, u)
-		if err != nil {
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
 			imgs[i].Err = "not in the library (refetch without --offline to download it)"
+			continue
+		case err != nil:
+			imgs[i].Err = err.Error()
 			continue
 		}
 		imgs[i].ContentType, imgs[i].Data = ct, data
