@@ -11,9 +11,15 @@ import (
 // everything it wants to show goes back through do, which is fyne.Do in the
 // app and a queue drained by the test goroutine in tests.
 type bridge struct {
-	do   func(func())
-	ctx  context.Context // cancelled when the window closes
-	work sync.WaitGroup
+	do  func(func())
+	ctx context.Context // cancelled when the window closes
+
+	// running counts work started by run and not yet ended. A mutex and a
+	// channel rather than a sync.WaitGroup: wait gives up after a limit, and
+	// a WaitGroup's Wait still pending must not meet the next Add from zero.
+	mu      sync.Mutex
+	running int
+	idle    chan struct{} // closed when running drops to zero; nil while idle
 }
 
 // run starts work in a goroutine. The function it returns, if any, is run on
@@ -22,13 +28,28 @@ func (b *bridge) run(work func(ctx context.Context) func()) {
 	if b.ctx.Err() != nil {
 		return
 	}
-	b.work.Add(1)
+	b.mu.Lock()
+	if b.running == 0 {
+		b.idle = make(chan struct{})
+	}
+	b.running++
+	b.mu.Unlock()
 	go func() {
-		defer b.work.Done()
+		defer b.done()
 		if show := work(b.ctx); show != nil {
 			b.do(show)
 		}
 	}()
+}
+
+func (b *bridge) done() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.running--
+	if b.running == 0 {
+		close(b.idle)
+		b.idle = nil
+	}
 }
 
 // ui runs f on the UI goroutine; for callbacks that arrive on another
@@ -46,13 +67,14 @@ func (b *bridge) after(d time.Duration, f func()) *time.Timer {
 
 // wait waits for running work to end, at most limit, and says whether it did.
 func (b *bridge) wait(limit time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		b.work.Wait()
-		close(done)
-	}()
+	b.mu.Lock()
+	idle := b.idle
+	b.mu.Unlock()
+	if idle == nil {
+		return true
+	}
 	select {
-	case <-done:
+	case <-idle:
 		return true
 	case <-time.After(limit):
 		return false
