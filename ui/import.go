@@ -17,9 +17,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/adrg/xdg"
 
+	"github.com/folio-app/folio/importer"
 	"github.com/folio-app/folio/reader"
 	"github.com/folio-app/folio/storage"
-	"github.com/folio-app/folio/storage/importer"
 )
 
 // importExtensions are the files the Import… dialog offers.

@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/folio-app/folio/importer"
 	"github.com/folio-app/folio/reader"
-	"github.com/folio-app/folio/storage/importer"
 )
 
 // pocketCSV writes a Pocket export listing rows (title, link, tags, status).

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/folio-app/folio/storage/importer"
+	"github.com/folio-app/folio/importer"
 )
 
 func (e *env) cmdImport(ctx context.Context, args []string) error {

@@ -16,8 +16,8 @@ import (
 )
 
 const (
-	fixtures = "../../testdata/import"
-	seedDir  = "../../testdata/pages/seed-vi"
+	fixtures = "../testdata/import"
+	seedDir  = "../testdata/pages/seed-vi"
 	// placeholder is the host fixture links are written with; tests put
 	// the local server's address in its place.
 	placeholder = "http://FOLIO_TEST_HOST"
