@@ -147,6 +147,14 @@ func (r *Reader) ReadFile(ctx context.Context, path, link string, opts Options) 
 	return a, nil
 }
 
+// ExtractSaved extracts the article of a page saved as raw bytes in
+// whatever charset it was written: the decoding and extraction ReadFile
+// does, without reading a file or downloading images. Tools that score
+// the extractor use it to see pages exactly as `folio add FILE` saves them.
+func ExtractSaved(raw []byte, link string, opts Options) (*Article, error) {
+	return Extract(decode(raw, ""), link, opts)
+}
+
 func readFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
