@@ -232,7 +232,7 @@ func TestQueueCancel(t *testing.T) {
 	h := newHarness(t, nil)
 	j := h.slowSave()
 	test.Tap(j.stop)
-	h.eventually("the job to stop", func() bool { return j.state == jobFailed })
+	h.eventually("the job to stop", func() bool { return j.state == jobDone })
 	if j.status.Text != "Cancelled." {
 		t.Errorf("status = %q, want Cancelled.", j.status.Text)
 	}

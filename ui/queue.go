@@ -58,23 +58,28 @@ type saveJob struct {
 
 	label  *widget.Label
 	status *widget.Label
-	stop   *widget.Button
+	stop   *widget.Button // cancels while running; dismisses a failed row
 	retry  *widget.Button
 	row    fyne.CanvasObject
+	leave  *time.Timer // takes a finished row away
 }
 
 // saveQueue saves links in the background, a few at a time, and shows each
-// one's progress with a cancel button. Finished rows stay until cleared so
-// that failures can be read.
+// one's progress with a cancel button. The rows scroll inside a panel of
+// bounded height, so sixteen links never push the list (or the window) out
+// of shape. A row that saved leaves by itself after linger; a failed one
+// stays, with its reason and Retry, until dismissed.
 type saveQueue struct {
-	u     *UI
-	slots chan struct{}
-	jobs  []*saveJob
+	u      *UI
+	slots  chan struct{}
+	jobs   []*saveJob
+	linger time.Duration
 	// others are rows of longer work shown with the saves, such as an
 	// import; their owner adds and removes them.
 	others []fyne.CanvasObject
 
 	box     *fyne.Container
+	scroll  *container.Scroll
 	message *widget.Label
 	clear   *widget.Button
 	panel   *fyne.Container
@@ -83,8 +88,11 @@ type saveQueue struct {
 }
 
 func newSaveQueue(u *UI, workers int) *saveQueue {
-	return &saveQueue{u: u, slots: make(chan struct{}, workers)}
+	return &saveQueue{u: u, slots: make(chan struct{}, workers), linger: 4 * time.Second}
 }
+
+// queueRows is how many rows the queue shows before it scrolls.
+const queueRows = 4
 
 func (q *saveQueue) build() fyne.CanvasObject {
 	q.box = container.NewVBox()
@@ -94,9 +102,9 @@ func (q *saveQueue) build() fyne.CanvasObject {
 	q.clear = widget.NewButton("Clear finished", q.clearFinished)
 	q.clear.Importance = widget.LowImportance
 	q.clear.Hide()
-	scroll := container.NewVScroll(q.box)
-	scroll.SetMinSize(fyne.NewSize(0, 0))
-	q.panel = container.NewVBox(widget.NewSeparator(), q.message, container.NewBorder(nil, nil, nil, q.clear), q.box)
+	q.scroll = container.NewVScroll(q.box)
+	rows := container.New(&cappedLayout{content: q.box, rows: queueRows}, q.scroll)
+	q.panel = container.NewVBox(widget.NewSeparator(), q.message, container.NewBorder(nil, nil, nil, q.clear), rows)
 	q.holder = container.NewStack(q.panel)
 	q.panel.Hide()
 	return q.holder
@@ -161,16 +169,19 @@ func (q *saveQueue) add(req saveRequest) *saveJob {
 	j.status.Importance = widget.LowImportance
 	j.status.Wrapping = fyne.TextWrapWord
 	j.stop = widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
-		j.cancel()
-		if j.state == jobWaiting || j.state == jobRunning {
-			j.status.SetText("Cancelling…")
+		if j.state == jobFailed || j.state == jobDone {
+			q.remove(j)
+			return
 		}
+		j.cancel()
+		j.status.SetText("Cancelling…")
 	})
 	j.stop.Importance = widget.LowImportance
-	j.retry = widget.NewButton("Save anyway", func() {
+	j.retry = widget.NewButton("Retry", func() {
 		q.remove(j)
 		req := j.req
-		req.force = true
+		// a page with no article text is kept as it is on the second try
+		req.force = req.force || errors.Is(j.err, reader.ErrNotArticle)
 		q.add(req)
 	})
 	j.retry.Hide()
@@ -178,6 +189,7 @@ func (q *saveQueue) add(req saveRequest) *saveJob {
 	q.jobs = append(q.jobs, j)
 	q.box.Add(j.row)
 	q.updateVisibility()
+	q.scroll.ScrollToBottom() // the newest row is the one to watch
 	q.u.bg.run(func(context.Context) func() {
 		id, err := q.work(ctx, j)
 		cancel()
@@ -257,7 +269,6 @@ func stageText(s reader.Stage) string {
 // finish shows how a job ended and what it changed.
 func (q *saveQueue) finish(j *saveJob, id int64, err error) {
 	j.id, j.err = id, err
-	j.stop.Hide()
 	q.clear.Show()
 	switch {
 	case err == nil:
@@ -267,28 +278,37 @@ func (q *saveQueue) finish(j *saveJob, id int64, err error) {
 			if q.u.view.id == id {
 				q.u.view.show(id)
 			}
-			return
+		} else {
+			j.status.SetText("Saved")
+			q.u.articleSaved(id)
 		}
-		j.status.SetText("Saved")
-		q.u.articleSaved(id)
 	case errors.Is(err, storage.ErrDuplicate) && id != 0:
 		j.state = jobDone
 		j.status.SetText("Already in your library")
 		q.u.reveal(id)
+	case errors.Is(err, context.Canceled):
+		// The person cancelled: nothing to retry, nothing to read.
+		j.state = jobDone
+		j.status.SetText(explain(err))
 	default:
 		j.state = jobFailed
 		j.status.Importance = widget.DangerImportance
 		j.status.SetText(explain(err))
+		j.retry.Show()
 		if errors.Is(err, reader.ErrNotArticle) {
-			j.retry.Show()
+			j.retry.SetText("Save anyway")
 		}
-		if !errors.Is(err, context.Canceled) {
-			q.u.log.Error("save", "link", j.req.label(), "err", err)
-		}
+		q.u.log.Error("save", "link", j.req.label(), "err", err)
+		return
 	}
+	j.stop.Hide()
+	j.leave = q.u.bg.after(q.linger, func() { q.remove(j) })
 }
 
 func (q *saveQueue) remove(j *saveJob) {
+	if j.leave != nil {
+		j.leave.Stop()
+	}
 	for i, k := range q.jobs {
 		if k == j {
 			q.jobs = append(q.jobs[:i], q.jobs[i+1:]...)
@@ -301,6 +321,13 @@ func (q *saveQueue) remove(j *saveJob) {
 
 // updateVisibility hides the queue when it has nothing to say.
 func (q *saveQueue) updateVisibility() {
+	finished := false
+	for _, j := range q.jobs {
+		finished = finished || j.state == jobDone || j.state == jobFailed
+	}
+	if !finished {
+		q.clear.Hide()
+	}
 	if len(q.jobs) == 0 && len(q.others) == 0 && !q.message.Visible() {
 		q.panel.Hide()
 	} else {
@@ -320,12 +347,15 @@ func (q *saveQueue) clearFinished() {
 		kept = append(kept, j)
 		objs = append(objs, j.row)
 	}
+	for _, j := range q.jobs {
+		if j.leave != nil && (j.state == jobDone || j.state == jobFailed) {
+			j.leave.Stop()
+		}
+	}
 	q.jobs = kept
 	q.box.Objects = objs
 	q.box.Refresh()
-	if len(kept) == 0 {
-		q.clear.Hide()
-	}
+	q.clear.Hide()
 	q.updateVisibility()
 }
 
@@ -338,4 +368,33 @@ func (q *saveQueue) busy() int {
 		}
 	}
 	return n
+}
+
+// cappedLayout gives its one object the height of content, up to rows of
+// its first row's height; beyond that content scrolls inside the object.
+type cappedLayout struct {
+	content *fyne.Container
+	rows    int
+}
+
+func (l *cappedLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *cappedLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	s := l.content.MinSize()
+	if len(l.content.Objects) > l.rows {
+		row := float32(0)
+		for _, o := range l.content.Objects {
+			if o.Visible() {
+				row = max(row, o.MinSize().Height)
+			}
+		}
+		pad := theme.Padding()
+		s.Height = min(s.Height, float32(l.rows)*(row+pad)-pad/2)
+	}
+	return s
 }
