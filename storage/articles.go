@@ -490,31 +490,33 @@ func (l *Library) Mark(ctx context.Context, ids []int64, m Mark) error {
 
 // Delete removes the articles ids with everything attached to them; images
 // and tags no other article uses go too. Ids already gone are skipped.
+// Remove does the same and keeps what it deleted for an Undo.
 func (l *Library) Delete(ctx context.Context, ids ...int64) error {
-	err := l.withTx(ctx, func(tx *sql.Tx) error {
-		var hashes []string
-		for _, id := range ids {
-			hs, err := imageHashes(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			hashes = append(hashes, hs...)
-			if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, id); err != nil {
-				return fmt.Errorf("delete search entry of %d: %w", id, err)
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
-				return fmt.Errorf("delete article %d: %w", id, err)
-			}
-		}
-		if err := dropOrphanBlobs(ctx, tx, hashes); err != nil {
-			return err
-		}
-		return dropOrphanTags(ctx, tx)
-	})
-	if err != nil {
+	if err := l.withTx(ctx, func(tx *sql.Tx) error { return deleteArticles(ctx, tx, ids) }); err != nil {
 		return fmt.Errorf("delete articles: %w", err)
 	}
 	return nil
+}
+
+func deleteArticles(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	var hashes []string
+	for _, id := range ids {
+		hs, err := imageHashes(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		hashes = append(hashes, hs...)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search WHERE rowid = ?`, id); err != nil {
+			return fmt.Errorf("delete search entry of %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("delete article %d: %w", id, err)
+		}
+	}
+	if err := dropOrphanBlobs(ctx, tx, hashes); err != nil {
+		return err
+	}
+	return dropOrphanTags(ctx, tx)
 }
 
 // syncSearch rewrites the search entry of article id from what the tables

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -55,6 +56,11 @@ type articleList struct {
 	// stay while selected and leave when the selection moves off them.
 	stale  map[int64]bool
 	cursor int // index the keyboard is on
+	// openTmr opens the row the keyboard moved to once the keys pause, so
+	// the reader always shows the selection but key repeat does not load
+	// every article on the way.
+	openTmr   *time.Timer
+	openDelay time.Duration
 
 	widget  *listWidget
 	header  *widget.Label
@@ -67,7 +73,7 @@ type articleList struct {
 var sortNames = []string{"Saved", "Published", "Title"}
 
 func newArticleList(u *UI) *articleList {
-	l := &articleList{u: u, sel: map[int64]bool{}, stale: map[int64]bool{}, anchor: -1, cursor: -1}
+	l := &articleList{u: u, sel: map[int64]bool{}, stale: map[int64]bool{}, anchor: -1, cursor: -1, openDelay: 150 * time.Millisecond}
 	p := u.app.Preferences()
 	l.filter.State = storage.State(p.IntWithFallback(prefFilterState, int(storage.StateAll)))
 	l.filter.Tag = p.String(prefFilterTag)
@@ -380,6 +386,15 @@ func (l *articleList) move(d int) {
 	l.dropStale()
 	l.widget.ScrollTo(l.cursor)
 	l.widget.Refresh()
+	id := l.rows[l.cursor].ID
+	if l.openTmr != nil {
+		l.openTmr.Stop()
+	}
+	l.openTmr = l.u.bg.after(l.openDelay, func() {
+		if len(l.sel) == 1 && l.sel[id] && l.u.view.id != id {
+			l.u.view.show(id)
+		}
+	})
 }
 
 // openCursor opens the row the keyboard is on.

@@ -81,14 +81,17 @@ type saveQueue struct {
 	box     *fyne.Container
 	scroll  *container.Scroll
 	message *widget.Label
+	action  *widget.Button // beside the message: Undo after a delete
+	onAct   func()
 	clear   *widget.Button
 	panel   *fyne.Container
 	holder  *fyne.Container // where the panel sits in the panes
 	msgTmr  *time.Timer
+	noteFor time.Duration // how long a message (and its Undo) stays
 }
 
 func newSaveQueue(u *UI, workers int) *saveQueue {
-	return &saveQueue{u: u, slots: make(chan struct{}, workers), linger: 4 * time.Second}
+	return &saveQueue{u: u, slots: make(chan struct{}, workers), linger: 4 * time.Second, noteFor: 8 * time.Second}
 }
 
 // queueRows is how many rows the queue shows before it scrolls.
@@ -104,7 +107,19 @@ func (q *saveQueue) build() fyne.CanvasObject {
 	q.clear.Hide()
 	q.scroll = container.NewVScroll(q.box)
 	rows := container.New(&cappedLayout{content: q.box, rows: queueRows}, q.scroll)
-	q.panel = container.NewVBox(widget.NewSeparator(), q.message, container.NewBorder(nil, nil, nil, q.clear), rows)
+	q.action = widget.NewButton("Undo", func() {
+		f := q.onAct
+		q.onAct = nil
+		q.action.Hide()
+		q.message.Hide()
+		q.updateVisibility()
+		if f != nil {
+			f()
+		}
+	})
+	q.action.Hide()
+	msg := container.NewBorder(nil, nil, nil, q.action, q.message)
+	q.panel = container.NewVBox(widget.NewSeparator(), msg, container.NewBorder(nil, nil, nil, q.clear), rows)
 	q.holder = container.NewStack(q.panel)
 	q.panel.Hide()
 	return q.holder
@@ -145,14 +160,29 @@ func (q *saveQueue) moveTo(welcome bool) {
 
 // note shows a one-line message above the queue for a while.
 func (q *saveQueue) note(msg string) {
+	q.noteAction(msg, "", nil)
+}
+
+// noteAction shows a message with a button (Undo) for a while; a newer
+// message ends the offer.
+func (q *saveQueue) noteAction(msg, label string, act func()) {
+	q.onAct = act
 	q.message.SetText(msg)
 	q.message.Show()
+	if act != nil {
+		q.action.SetText(label)
+		q.action.Show()
+	} else {
+		q.action.Hide()
+	}
 	if q.msgTmr != nil {
 		q.msgTmr.Stop()
 	}
-	q.msgTmr = q.u.bg.after(8*time.Second, func() {
+	q.msgTmr = q.u.bg.after(q.noteFor, func() {
 		if q.message.Text == msg {
+			q.onAct = nil
 			q.message.Hide()
+			q.action.Hide()
 			q.updateVisibility()
 		}
 	})

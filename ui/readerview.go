@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"net/url"
@@ -23,7 +24,8 @@ type viewStore interface {
 	Get(ctx context.Context, id int64) (*storage.Article, error)
 	Image(ctx context.Context, articleID int64, url string) (string, []byte, error)
 	Mark(ctx context.Context, ids []int64, m storage.Mark) error
-	Delete(ctx context.Context, ids ...int64) error
+	Remove(ctx context.Context, ids ...int64) (*storage.Removed, error)
+	Restore(ctx context.Context, r *storage.Removed) error
 	Count(ctx context.Context, f storage.Filter) (int, error)
 }
 
@@ -415,17 +417,19 @@ func (v *readerView) savePrefs(p fyne.Preferences) {
 	p.SetFloat(prefTextScale, float64(v.scale))
 }
 
-// confirmDelete asks before deleting articles: their notes and images go too.
+// confirmDelete asks before deleting articles, naming them: their notes and
+// images go too, and Undo brings them back for a few seconds.
 func (u *UI) confirmDelete(ids []int64) {
 	if len(ids) == 0 {
 		return
 	}
-	what := "this article"
-	if len(ids) > 1 {
-		what = fmt.Sprintf("these %d articles", len(ids))
+	title := fmt.Sprintf("Delete %s articles?", formatCount(len(ids)))
+	body := "Their notes and saved images are deleted too."
+	if len(ids) == 1 {
+		title = "Delete “" + clip(u.titleOf(ids[0]), 60) + "”?"
+		body = "Its notes and saved images are deleted too."
 	}
-	d := dialog.NewConfirm("Delete "+what+"?",
-		"Their notes and saved images are deleted too. This can't be undone.",
+	d := dialog.NewConfirm(title, body+" You can undo this for a few seconds.",
 		func(ok bool) {
 			if ok {
 				u.deleteArticles(ids)
@@ -436,9 +440,37 @@ func (u *UI) confirmDelete(ids []int64) {
 	d.Show()
 }
 
+// titleOf is the title of an article shown in the list or the reader.
+func (u *UI) titleOf(id int64) string {
+	if u.view.art != nil && u.view.id == id {
+		return displayTitle(u.view.art.Title, u.view.art.URL)
+	}
+	if i := u.list.indexOf(id); i >= 0 {
+		return displayTitle(u.list.rows[i].Title, u.list.rows[i].URL)
+	}
+	return "this article"
+}
+
+func displayTitle(title, link string) string {
+	if strings.TrimSpace(title) != "" {
+		return title
+	}
+	return link
+}
+
+// clip shortens s to at most n letters, marking the cut with "…".
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
 func (u *UI) deleteArticles(ids []int64) {
+	open := u.view.id
 	u.bg.run(func(ctx context.Context) func() {
-		err := u.lib.Delete(ctx, ids...)
+		removed, err := u.lib.Remove(ctx, ids...)
 		return func() {
 			if err != nil {
 				u.fail("delete articles", err)
@@ -451,8 +483,33 @@ func (u *UI) deleteArticles(ids []int64) {
 				u.view.clear()
 			}
 			u.sidebar.reload()
-			u.showStatus(plural(len(ids), "article", "articles") + " deleted.")
+			u.queue.noteAction(plural(len(removed.IDs), "article", "articles")+" deleted.", "Undo", func() {
+				u.undoDelete(removed, open)
+			})
 			u.list.added(0) // recount: the last one gone brings back the first-run screen
+		}
+	})
+}
+
+// undoDelete puts deleted articles back and opens the one that was open.
+func (u *UI) undoDelete(removed *storage.Removed, open int64) {
+	u.bg.run(func(ctx context.Context) func() {
+		err := u.lib.Restore(ctx, removed)
+		return func() {
+			if errors.Is(err, storage.ErrDuplicate) {
+				u.log.Error("undo the delete", "err", err)
+				u.showStatus("The deleted articles can't come back: one of them was saved again since.")
+				return
+			}
+			if err != nil {
+				u.fail("undo the delete", err)
+				return
+			}
+			u.refresh()
+			if slices.Contains(removed.IDs, open) {
+				u.reveal(open)
+			}
+			u.showStatus(plural(len(removed.IDs), "article", "articles") + " restored.")
 		}
 	})
 }
