@@ -49,6 +49,8 @@ func (e *env) commands() []command {
 		{"delete", "delete articles with their images, tags and notes", (*env).cmdDelete},
 		{"refetch", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
 		{"export", "write articles as Markdown or PDF files", (*env).cmdExport},
+		{"backup", "write a checked copy of the library (beside it, dated, unless --to)", (*env).cmdBackup},
+		{"check", "check the library file and say what is wrong and what to do", (*env).cmdCheck},
 		{"import", "bring in a Pocket, Instapaper, Omnivore or Wallabag export, bookmarks or a list of URLs", (*env).cmdImport},
 	}
 }
