@@ -14,14 +14,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/gogs/chardet"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/charset"
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Errors a fetch can end with; the returned errors wrap them with the link
@@ -209,38 +203,6 @@ func mediaType(header string, body []byte) string {
 	return mt
 }
 
-// decode converts a page to UTF-8. The charset comes from, in order: a
-// byte-order mark, the Content-Type header, a <meta> in the first 1024
-// bytes, then sniffing: valid UTF-8 stays as is, otherwise a statistical
-// detector guesses, and windows-1252 is the last resort.
-func decode(body []byte, contentType string) []byte {
-	enc, name, certain := charset.DetermineEncoding(body, contentType)
-	if !certain {
-		enc, name = nil, ""
-		if label := metaCharset(body); label != "" {
-			enc, name = charset.Lookup(label)
-		}
-		if enc == nil {
-			enc, name = sniffEncoding(body)
-		}
-	}
-	if name == "utf-8" {
-		body = bytes.TrimPrefix(body, []byte("\xEF\xBB\xBF"))
-		if utf8.Valid(body) {
-			return body
-		}
-		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
-	}
-	out, _, err := transform.Bytes(enc.NewDecoder(), body)
-	if err != nil {
-		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
-	}
-	// Legacy charsets such as windows-1258 write Vietnamese tone marks as
-	// combining characters; compose them so search and display see the
-	// same letters as in a UTF-8 page.
-	return norm.NFC.Bytes(out)
-}
-
 // metaCharset finds <meta charset> or <meta http-equiv=content-type> in the
 // first 1024 bytes, as the HTML spec's prescan does.
 func metaCharset(body []byte) string {
@@ -283,17 +245,4 @@ func metaCharset(body []byte) string {
 			}
 		}
 	}
-}
-
-// sniffEncoding guesses the encoding of a page that does not declare one.
-func sniffEncoding(body []byte) (encoding.Encoding, string) {
-	if utf8.Valid(body) {
-		return encoding.Nop, "utf-8"
-	}
-	if res, err := chardet.NewHtmlDetector().DetectBest(body); err == nil && res.Confidence >= 30 {
-		if enc, name := charset.Lookup(res.Charset); enc != nil {
-			return enc, name
-		}
-	}
-	return charset.Lookup("windows-1252")
 }
