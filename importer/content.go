@@ -42,12 +42,13 @@ func fromContent(it Item) (*reader.Article, error) {
 	}
 	if strings.TrimSpace(a.Text) == "" {
 		// Readability found nothing to keep; the service's own rendering
-		// is still better than nothing.
-		text := plainText(it.HTML)
+		// is still better than nothing, once it holds nothing active.
+		clean := reader.Sanitize(it.HTML)
+		text := plainText(clean)
 		if text == "" {
 			return nil, fmt.Errorf("content of %s: %w", it.URL, reader.ErrNotArticle)
 		}
-		a.HTML, a.Text = it.HTML, text
+		a.HTML, a.Text = clean, text
 		a.Words = len(strings.Fields(text))
 		a.ReadingTime = time.Duration(a.Words) * time.Minute / 200
 	}

@@ -56,7 +56,7 @@ func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
 		if err := html.Render(&buf, body); err != nil {
 			return nil, fmt.Errorf("extract %s: render HTML: %w", u, err)
 		}
-		a.HTML = buf.String()
+		a.HTML = Sanitize(buf.String())
 		a.Text = blockText(body)
 	}
 	a.Words, a.ReadingTime = countWords(a.Text)
@@ -71,7 +71,9 @@ func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
 	a.Lang = firstOf(parsed.Language(), meta.lang)
 	a.Excerpt = firstOf(parsed.Excerpt(), meta.get("description", "og:description", "twitter:description"))
 	if img := firstOf(parsed.ImageURL(), meta.get("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")); img != "" {
-		a.LeadImage = absolute(img, base)
+		if img = absolute(img, base); isHTTP(img) {
+			a.LeadImage = img
+		}
 	} else if imgs := imageURLs(a.HTML); len(imgs) > 0 {
 		a.LeadImage = imgs[0]
 	}
@@ -172,7 +174,9 @@ func readMeta(doc *html.Node, pageURL *url.URL) pageMeta {
 			}
 		case "base":
 			if href := attr(n, "href"); href != "" && pageURL != nil && m.base == pageURL {
-				if b, err := pageURL.Parse(strings.TrimSpace(href)); err == nil {
+				// Only a web address may become the base: <base
+				// href="javascript:…//"> would turn every image into a script.
+				if b, err := pageURL.Parse(strings.TrimSpace(href)); err == nil && isHTTP(b.String()) {
 					m.base = b
 				}
 			}

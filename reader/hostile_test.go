@@ -1,0 +1,50 @@
+package reader
+
+import (
+	"strings"
+	"testing"
+)
+
+// hostilePage is a real-looking article carrying every kind of active
+// content issue 12 found surviving into the library.
+const hostilePage = `<!DOCTYPE html><html><head><title>Hostile</title>
+<base href="javascript:alert(document.domain)//">
+</head><body><article>
+<h1>Hostile</h1>
+<p onclick="alert(1)">The first paragraph of this article is long enough to count as real article text, and it goes on.</p>
+<p>A <a href="JaVaScRiPt:alert(2)">mixed-case link</a>, a <a href="	 javascript:alert(3)">spaced one</a>, a
+<a href="vbscript:msgbox(4)">third kind</a> and a <a href="data:text/html;base64,PHNjcmlwdD5hbGVydCg1KTwvc2NyaXB0Pg==">data one</a>,
+and a <a href="https://example.com/fine">fine one</a> in a second paragraph that is also long enough to keep.</p>
+<figure><img src="/img/1.png" alt="one" onerror="alert(6)"><figcaption>Caption</figcaption></figure>
+<svg onload="alert(7)"><script>alert(8)</script></svg>
+<p>The third paragraph closes the article with a few more words so that readability keeps all of it in place.</p>
+</article></body></html>`
+
+func TestExtractSanitizes(t *testing.T) {
+	a, err := Extract([]byte(hostilePage), "https://example.com/post", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := activeContent(a.HTML); bad != "" {
+		t.Errorf("stored HTML keeps %s:\n%s", bad, a.HTML)
+	}
+	for _, s := range []string{"alert", "javascript", "vbscript", "data:", "onerror", "onclick", "<svg"} {
+		if strings.Contains(strings.ToLower(a.HTML), s) {
+			t.Errorf("stored HTML keeps %q:\n%s", s, a.HTML)
+		}
+	}
+	// The base was refused, so the image resolves against the page.
+	if !strings.Contains(a.HTML, `src="https://example.com/img/1.png"`) {
+		t.Errorf("image source not resolved against the page:\n%s", a.HTML)
+	}
+	for _, u := range a.ImageURLs() {
+		if !isHTTP(u) {
+			t.Errorf("image URL %q", u)
+		}
+	}
+	for _, s := range []string{"mixed-case link", "fine one", `href="https://example.com/fine"`, "third paragraph"} {
+		if !strings.Contains(a.HTML, s) {
+			t.Errorf("lost %q:\n%s", s, a.HTML)
+		}
+	}
+}
