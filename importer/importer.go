@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/save"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -113,16 +114,8 @@ type Summary struct {
 	Left int
 }
 
-// Fetcher reads an article from the web; *reader.Reader is one.
-type Fetcher interface {
-	Read(ctx context.Context, link string, opts reader.Options) (*reader.Article, error)
-}
-
-// imageFetcher is the part of *reader.Reader that downloads the images of
-// an article built from an export's own content.
-type imageFetcher interface {
-	FetchImages(ctx context.Context, a *reader.Article)
-}
+// Fetcher reads pages and their images; *reader.Reader is one.
+type Fetcher = save.Fetcher
 
 // Import parses the export at path and runs it into lib: Parse then Run,
 // with the format and broken rows in the summary.
@@ -155,11 +148,8 @@ func Run(ctx context.Context, lib *storage.Library, f Fetcher, items []Item, opt
 // library is what Run uses of *storage.Library; tests wrap it to make a
 // batch fail.
 type library interface {
-	Add(ctx context.Context, a *reader.Article, opts storage.AddOptions) (int64, error)
+	save.Library
 	AddMany(ctx context.Context, items []storage.NewArticle) ([]storage.AddResult, error)
-	Lookup(ctx context.Context, link string) (int64, error)
-	AddTags(ctx context.Context, ids []int64, tags ...string) error
-	Mark(ctx context.Context, ids []int64, m storage.Mark) error
 	Optimize(ctx context.Context) error
 }
 
@@ -172,7 +162,11 @@ func runInto(ctx context.Context, lib library, f Fetcher, items []Item, opts Opt
 	}
 	opts.Tag = strings.TrimSpace(opts.Tag)
 	work, dups := dedupe(items)
-	r := &run{lib: lib, f: f, opts: opts}
+	r := &run{lib: lib, opts: opts, sv: save.New(lib, f)}
+	if opts.NoFetch {
+		// Content the export carries is still stored, without its images.
+		r.sv = save.New(lib, nil)
+	}
 	r.sum.Total = len(work)
 	r.sum.Duplicates = dups
 	r.prog = Progress{Total: len(work), Left: len(work)}
@@ -245,7 +239,7 @@ type result struct {
 // run is the state of one Run, shared by its workers under mu.
 type run struct {
 	lib  library
-	f    Fetcher
+	sv   *save.Saver
 	opts Options
 
 	mu   sync.Mutex
@@ -311,7 +305,8 @@ func (r *run) record(it Item, res result) {
 	}
 }
 
-// one imports a single item.
+// one imports a single item, through the same save path as the window and
+// 'folio add'.
 func (r *run) one(ctx context.Context, it Item) result {
 	if ctx.Err() != nil {
 		return result{out: outCancelled}
@@ -336,15 +331,11 @@ func (r *run) one(ctx context.Context, it Item) result {
 	case !errors.Is(err, storage.ErrNotFound):
 		return r.failed(ctx, err)
 	}
+	req := save.Request{Link: it.URL, Title: it.Title, Options: add}
 	if it.HTML != "" {
 		if a, err := fromContent(it); err == nil {
-			if imf, ok := r.f.(imageFetcher); ok && !r.opts.NoFetch {
-				imf.FetchImages(ctx, a)
-				if ctx.Err() != nil {
-					return result{out: outCancelled}
-				}
-			}
-			return r.add(ctx, a, it, add, outFromExport)
+			req.Article = a
+			return r.save(ctx, req, outFromExport)
 		}
 		// Content readability cannot parse at all: fall back to the link.
 	}
@@ -352,22 +343,29 @@ func (r *run) one(ctx context.Context, it Item) result {
 		add.Bookmark = true
 		return r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outBookmark)
 	}
-	a, err := r.f.Read(ctx, it.URL, reader.Options{})
-	if err != nil {
-		if ctx.Err() != nil {
-			return result{out: outCancelled}
+	res := r.save(ctx, req, outImported)
+	if res.out == outError && errors.Is(res.err, save.ErrNotRead) {
+		add.Bookmark, add.FetchError = true, res.err.Error()
+		b := r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outFetchFailed)
+		if b.out == outFetchFailed {
+			b.err = res.err
 		}
-		add.Bookmark, add.FetchError = true, err.Error()
-		res := r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outFetchFailed)
-		if res.out == outFetchFailed {
-			res.err = err
-		}
-		return res
+		return b
 	}
-	if keepSourceTitle(it) {
-		a.Title = it.Title
+	return res
+}
+
+// save stores req through the save path; out is the outcome of a new
+// article.
+func (r *run) save(ctx context.Context, req save.Request, out outcome) result {
+	res, err := r.sv.Save(ctx, req)
+	switch {
+	case err != nil:
+		return r.failed(ctx, err)
+	case res.Existed:
+		return result{out: outMerged}
 	}
-	return r.add(ctx, a, it, add, outImported)
+	return result{out: out}
 }
 
 // add stores a; when the library already has it under another address
@@ -454,29 +452,17 @@ func (r *run) flush(ctx context.Context, batch []pending) {
 	}
 }
 
-// merge adds the item's tags and flags to article id. Flags are only ever
-// set: an import never un-reads, un-favourites or un-archives.
+// merge folds the item into article id, which already holds its link:
+// tags added, flags set (an import never un-reads, un-favourites or
+// un-archives), the earlier saved time and a real title over a bare link
+// kept (see storage.Merge).
 func (r *run) merge(ctx context.Context, id int64, it Item, tags []string) result {
-	ids := []int64{id}
-	if len(tags) > 0 {
-		if err := r.lib.AddTags(ctx, ids, tags...); err != nil {
-			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
-		}
+	m := storage.Merge{
+		Tags: tags, Read: it.Read || r.opts.MarkRead, Favorite: it.Favorite, Archived: it.Archived,
+		Saved: it.Saved, Title: it.Title,
 	}
-	for _, m := range []struct {
-		on   bool
-		mark storage.Mark
-	}{
-		{it.Read || r.opts.MarkRead, storage.MarkRead},
-		{it.Favorite, storage.MarkFavorite},
-		{it.Archived, storage.MarkArchive},
-	} {
-		if !m.on {
-			continue
-		}
-		if err := r.lib.Mark(ctx, ids, m.mark); err != nil {
-			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
-		}
+	if _, err := r.lib.Merge(ctx, id, m); err != nil {
+		return r.failed(ctx, err)
 	}
 	return result{out: outMerged}
 }
@@ -500,16 +486,9 @@ func (r *run) tags(it Item) []string {
 	return cleanTags(all)
 }
 
-// keepSourceTitle reports whether the export's title should win over the
-// page's: the person may have edited it, but exports also fill the title
-// with the link itself when they knew none.
-func keepSourceTitle(it Item) bool {
-	t := strings.TrimSpace(it.Title)
-	return t != "" && t != it.URL && !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://")
-}
-
-// dedupe folds rows naming the same link (after normalization) into the
-// first of them: tags united, flags or-ed, the earliest saved time kept.
+// dedupe folds rows naming the same link (after normalization, http and
+// https alike) into the first of them: tags united, flags or-ed, the
+// earliest saved time and a real title over a bare link kept.
 func dedupe(items []Item) ([]Item, int) {
 	out := make([]Item, 0, len(items))
 	seen := make(map[string]int, len(items))
@@ -519,6 +498,8 @@ func dedupe(items []Item) ([]Item, int) {
 		if err != nil {
 			key = it.URL // Run reports it when storing
 		}
+		// http and https copies of a link are one article, as in the library.
+		key = strings.Replace(key, "http://", "https://", 1)
 		i, ok := seen[key]
 		if !ok {
 			seen[key] = len(out)
@@ -535,7 +516,7 @@ func dedupe(items []Item) ([]Item, int) {
 		if !it.Saved.IsZero() && (first.Saved.IsZero() || it.Saved.Before(first.Saved)) {
 			first.Saved = it.Saved
 		}
-		if first.Title == "" {
+		if storage.IsLinkTitle(first.Title) && !storage.IsLinkTitle(it.Title) {
 			first.Title = it.Title
 		}
 		if first.HTML == "" {

@@ -91,37 +91,63 @@ func New(client *http.Client) *Reader {
 	}
 }
 
-// Read fetches link, extracts its article and downloads its images.
+// Read fetches link, extracts its article and downloads its images. A
+// caller that must decide something between the steps (the library looks
+// the page's canonical address up before its images are downloaded) calls
+// Fetch, ExtractPage and FetchImages itself.
 func (r *Reader) Read(ctx context.Context, link string, opts Options) (*Article, error) {
 	opts.report(StageFetching)
 	page, err := r.Fetch(ctx, link)
 	if err != nil {
 		return nil, err
 	}
+	return r.finish(ctx, page, link, opts)
+}
+
+// ReadFile extracts the article of a page saved on disk (e.g. "Save page
+// as..." in a browser); see FetchFile. Images are downloaded from the
+// network as for Read.
+func (r *Reader) ReadFile(ctx context.Context, path, link string, opts Options) (*Article, error) {
+	opts.report(StageFetching)
+	page, err := r.FetchFile(path, link)
+	if err != nil {
+		return nil, err
+	}
+	return r.finish(ctx, page, path, opts)
+}
+
+// finish extracts page and downloads its images; what names the input in
+// errors.
+func (r *Reader) finish(ctx context.Context, page *Page, what string, opts Options) (*Article, error) {
 	opts.report(StageExtracting)
-	a, err := Extract(page.HTML, page.URL, opts)
+	a, err := ExtractPage(page, opts)
 	if err != nil {
 		return nil, err
 	}
 	opts.report(StageImages)
 	r.FetchImages(ctx, a)
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", link, err)
+		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
 	return a, nil
 }
 
-// ReadFile extracts the article of a page saved on disk (e.g. "Save page
-// as..." in a browser). link is the page's original address; when empty it
-// is taken from the file's canonical link or og:url. Images are downloaded
-// from the network as for Read.
-func (r *Reader) ReadFile(ctx context.Context, path, link string, opts Options) (*Article, error) {
-	opts.report(StageFetching)
+// ExtractPage finds the article in a fetched or loaded page. It does no
+// network I/O.
+func ExtractPage(page *Page, opts Options) (*Article, error) {
+	return Extract(page.HTML, page.URL, opts)
+}
+
+// FetchFile loads a page saved on disk, decoded to UTF-8, as Fetch does
+// for a link. link is the page's original address; when empty it is taken
+// from the file's canonical link or og:url, and without either the error
+// wraps ErrNoURL.
+func (r *Reader) FetchFile(path, link string) (*Page, error) {
 	raw, err := readFileLimited(path, r.maxPage())
 	if err != nil {
 		return nil, err
 	}
-	page := decode(raw, "")
+	html := decode(raw, "")
 	if link != "" {
 		u, err := ParseLink(link)
 		if err != nil {
@@ -129,22 +155,12 @@ func (r *Reader) ReadFile(ctx context.Context, path, link string, opts Options) 
 		}
 		link = u.String()
 	} else {
-		link = pageOwnURL(page)
+		link = pageOwnURL(html)
 		if link == "" {
 			return nil, fmt.Errorf("read %s: %w: the file names no canonical link; give the article's address with --url", path, ErrNoURL)
 		}
 	}
-	opts.report(StageExtracting)
-	a, err := Extract(page, link, opts)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	opts.report(StageImages)
-	r.FetchImages(ctx, a)
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return a, nil
+	return &Page{URL: link, ContentType: "text/html", HTML: html}, nil
 }
 
 // ExtractSaved extracts the article of a page saved as raw bytes in

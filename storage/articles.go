@@ -271,10 +271,17 @@ func dropOrphanBlobs(ctx context.Context, tx *sql.Tx, hashes []string) error {
 	return nil
 }
 
+// lookupKeys returns the article saved under one of keys, or 0. A key
+// matches its twin with the other scheme too: an http and an https copy of
+// a link are the same article. The keys are stored as they were
+// normalized (libraries written before this rule hold both forms), so the
+// rule is one of lookup, and a library that already holds both copies as
+// two articles keeps both, each found by its own key first.
 func lookupKeys(ctx context.Context, q querier, keys []string) (int64, error) {
 	for _, k := range keys {
 		var id int64
-		err := q.QueryRowContext(ctx, `SELECT article_id FROM article_urls WHERE norm = ?`, k).Scan(&id)
+		err := q.QueryRowContext(ctx, `SELECT article_id FROM article_urls WHERE norm IN (?, ?)
+			ORDER BY norm = ? DESC LIMIT 1`, k, schemeTwin(k), k).Scan(&id)
 		if err == nil {
 			return id, nil
 		}
@@ -285,6 +292,17 @@ func lookupKeys(ctx context.Context, q querier, keys []string) (int64, error) {
 	return 0, nil
 }
 
+// schemeTwin is normalized key k with the other of http and https.
+func schemeTwin(k string) string {
+	if rest, ok := strings.CutPrefix(k, "https://"); ok {
+		return "http://" + rest
+	}
+	if rest, ok := strings.CutPrefix(k, "http://"); ok {
+		return "https://" + rest
+	}
+	return k
+}
+
 // querier is what *sql.DB and *sql.Tx share.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -292,8 +310,9 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Lookup returns the id of the article saved under link (its URL or
-// canonical URL, normalized), or ErrNotFound.
+// Lookup returns the id of the article saved under link (its URL, its
+// canonical URL or an alias, normalized, with http and https the same), or
+// ErrNotFound.
 func (l *Library) Lookup(ctx context.Context, link string) (int64, error) {
 	k, err := reader.NormalizeURL(link)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/folio-app/folio/assets"
 	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/save"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -35,12 +36,9 @@ type Library interface {
 	exportStore
 }
 
-// Fetcher reads articles from the web or from saved pages; *reader.Reader
-// is one.
-type Fetcher interface {
-	Read(ctx context.Context, link string, opts reader.Options) (*reader.Article, error)
-	ReadFile(ctx context.Context, path, link string, opts reader.Options) (*reader.Article, error)
-}
+// Fetcher reads pages and their images from the web or from saved pages;
+// *reader.Reader is one.
+type Fetcher = save.Fetcher
 
 // UI is one Folio window over one library.
 type UI struct {
@@ -53,6 +51,9 @@ type UI struct {
 	stop context.CancelFunc
 	// markReadAfter is how long an article stays open before it counts as read.
 	markReadAfter time.Duration
+
+	// saver is the one save path, shared with the command line and import.
+	saver *save.Saver
 
 	win          fyne.Window
 	linkBar      *widget.Entry
@@ -84,6 +85,7 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 		app:           a,
 		lib:           lib,
 		rdr:           rdr,
+		saver:         save.New(lib, rdr),
 		log:           slog.Default(),
 		bg:            &bridge{do: fyne.Do, ctx: ctx},
 		stop:          cancel,

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -12,14 +13,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/save"
 	"github.com/folio-app/folio/storage"
 )
 
-// saveStore is what saving writes.
+// saveStore is what saving writes, through the save package.
 type saveStore interface {
-	Lookup(ctx context.Context, link string) (int64, error)
-	Add(ctx context.Context, a *reader.Article, opts storage.AddOptions) (int64, error)
-	Replace(ctx context.Context, id int64, a *reader.Article) error
+	save.Library
 }
 
 // saveRequest is one thing to save: a link, a saved page on disk, or an
@@ -29,6 +29,7 @@ type saveRequest struct {
 	path    string
 	force   bool  // keep the page even without article text
 	refetch int64 // re-fetch this article in place
+	shorter bool  // refetch: take a new text that lost words
 }
 
 func (r saveRequest) label() string {
@@ -210,8 +211,10 @@ func (q *saveQueue) add(req saveRequest) *saveJob {
 	j.retry = widget.NewButton("Retry", func() {
 		q.remove(j)
 		req := j.req
-		// a page with no article text is kept as it is on the second try
+		// a page with no article text is kept as it is on the second try,
+		// and a re-fetch whose shorter text was declined takes it
 		req.force = req.force || errors.Is(j.err, reader.ErrNotArticle)
+		req.shorter = req.shorter || errors.As(j.err, new(keptShorter))
 		q.add(req)
 	})
 	j.retry.Hide()
@@ -253,45 +256,41 @@ func (q *saveQueue) work(ctx context.Context, j *saveJob) (int64, error) {
 		return 0, ctx.Err()
 	}
 	say := func(s string) { q.u.bg.ui(func() { j.state = jobRunning; j.status.SetText(s) }) }
-	opts := reader.Options{Force: j.req.force, Progress: func(s reader.Stage) { say(stageText(s)) }}
+	progress := func(s save.Stage) { say(stageText(s)) }
 	if j.req.refetch != 0 {
 		say("Fetching the page again…")
-		a, err := q.u.rdr.Read(ctx, j.req.link, opts)
-		if err != nil {
-			return 0, err
+		r, err := q.u.saver.Refetch(ctx, j.req.refetch, save.RefetchOptions{
+			Force: j.req.force, AcceptShorter: j.req.shorter, Progress: progress})
+		if err == nil && r.Shorter && !r.Stored {
+			err = keptShorter{r}
 		}
-		say("Saving to your library…")
-		return j.req.refetch, q.u.lib.Replace(ctx, j.req.refetch, a)
+		return j.req.refetch, err
 	}
-	if j.req.link != "" {
-		if id, err := q.u.lib.Lookup(ctx, j.req.link); err == nil {
-			return id, storage.ErrDuplicate
-		} else if !errors.Is(err, storage.ErrNotFound) {
-			return 0, err
-		}
+	r, err := q.u.saver.Save(ctx, save.Request{Link: j.req.link, Path: j.req.path, Force: j.req.force, Progress: progress})
+	if err == nil && r.Existed {
+		return r.ID, storage.ErrDuplicate
 	}
-	var a *reader.Article
-	var err error
-	if j.req.path != "" {
-		a, err = q.u.rdr.ReadFile(ctx, j.req.path, "", opts)
-	} else {
-		a, err = q.u.rdr.Read(ctx, j.req.link, opts)
-	}
-	if err != nil {
-		return 0, err
-	}
-	say("Saving to your library…")
-	return q.u.lib.Add(ctx, a, storage.AddOptions{})
+	return r.ID, err
 }
 
-func stageText(s reader.Stage) string {
+// keptShorter ends a re-fetch whose new text lost more than save.MaxLoss
+// of the words: the saved text was kept.
+type keptShorter struct{ r save.Refetched }
+
+func (k keptShorter) Error() string {
+	return fmt.Sprintf("kept the saved text: the new one has %d words, the saved one %d", k.r.NewWords, k.r.OldWords)
+}
+
+func stageText(s save.Stage) string {
 	switch s {
-	case reader.StageFetching:
+	case save.Fetching:
 		return "Fetching the page…"
-	case reader.StageExtracting:
+	case save.Extracting:
 		return "Finding the article text…"
-	case reader.StageImages:
+	case save.Images:
 		return "Saving the pictures…"
+	case save.Storing:
+		return "Saving to your library…"
 	}
 	return "Working…"
 }
@@ -320,6 +319,16 @@ func (q *saveQueue) finish(j *saveJob, id int64, err error) {
 		// The person cancelled: nothing to retry, nothing to read.
 		j.state = jobDone
 		j.status.SetText(explain(err))
+	case errors.As(err, new(keptShorter)):
+		// Not a failure, but a question: the row stays until answered or
+		// dismissed.
+		k := err.(keptShorter)
+		j.state = jobDone
+		j.status.SetText(fmt.Sprintf("Kept the saved text: the page now gives %d%% fewer words.",
+			(k.r.OldWords-k.r.NewWords)*100/max(k.r.OldWords, 1)))
+		j.retry.SetText("Use the shorter text")
+		j.retry.Show()
+		return
 	default:
 		j.state = jobFailed
 		j.status.Importance = widget.DangerImportance

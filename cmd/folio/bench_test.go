@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/save"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -26,12 +27,12 @@ func BenchmarkSaveSeed(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer lib.Close()
-	rdr := reader.New(srv.Client())
+	sv := save.New(lib, reader.New(srv.Client()))
 	times := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
-		res := addOne(ctx, lib, rdr, srv.URL+"/index.html", "", nil, false)
+		res := addOne(ctx, sv, srv.URL+"/index.html", "", nil, false)
 		times = append(times, time.Since(start))
 		if res.err != nil || res.existed {
 			b.Fatalf("save %d: %+v", i, res)

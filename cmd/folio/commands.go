@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/save"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -197,7 +198,7 @@ func (e *env) cmdAdd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
-	rdr := e.reader()
+	sv := save.New(lib, e.reader())
 
 	results := make([]addResult, len(inputs))
 	// A few workers take the links in order; after Ctrl+C each remaining link
@@ -207,7 +208,7 @@ func (e *env) cmdAdd(ctx context.Context, args []string) error {
 	for range min(addConcurrency, len(inputs)) {
 		wg.Go(func() {
 			for i := range jobs {
-				results[i] = addOne(ctx, lib, rdr, inputs[i], *origin, []string(tags), *force)
+				results[i] = addOne(ctx, sv, inputs[i], *origin, []string(tags), *force)
 			}
 		})
 	}
@@ -250,69 +251,22 @@ func (e *env) cmdAdd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// addOne saves one link or file. A link already in the library is not
-// fetched again.
-func addOne(ctx context.Context, lib *storage.Library, rdr *reader.Reader, input, origin string, tags []string, force bool) addResult {
+// addOne saves one link or file through the one save path the window and
+// import share.
+func addOne(ctx context.Context, sv *save.Saver, input, origin string, tags []string, force bool) addResult {
 	res := addResult{input: input}
-	opts := reader.Options{Force: force}
-	var art *reader.Article
+	req := save.Request{Force: force, Options: storage.AddOptions{Tags: tags}}
 	if isFile(input) {
-		a, err := rdr.ReadFile(ctx, input, origin, opts)
-		if err != nil {
-			res.err = err
-			return res
-		}
-		art = a
+		req.Path, req.Origin = input, origin
 	} else {
 		if _, err := reader.ParseLink(input); err != nil {
 			res.err = notALink(input, err)
 			return res
 		}
-		if id, err := lib.Lookup(ctx, input); err == nil {
-			return existing(ctx, lib, res, id, tags)
-		} else if !errors.Is(err, storage.ErrNotFound) {
-			res.err = err
-			return res
-		}
-		a, err := rdr.Read(ctx, input, opts)
-		if err != nil {
-			res.err = err
-			return res
-		}
-		art = a
+		req.Link = input
 	}
-	aliases := []string{input}
-	if origin != "" {
-		aliases = []string{origin}
-	}
-	id, err := lib.Add(ctx, art, storage.AddOptions{Tags: tags, Aliases: aliases})
-	if errors.Is(err, storage.ErrDuplicate) {
-		return existing(ctx, lib, res, id, tags)
-	}
-	if err != nil {
-		res.err = err
-		return res
-	}
-	res.id, res.title = id, art.Title
-	return res
-}
-
-// existing reports an article that was already saved, adding the requested
-// tags to it.
-func existing(ctx context.Context, lib *storage.Library, res addResult, id int64, tags []string) addResult {
-	res.id, res.existed = id, true
-	if len(tags) > 0 {
-		if err := lib.AddTags(ctx, []int64{id}, tags...); err != nil {
-			res.err = err
-			return res
-		}
-	}
-	a, err := lib.Get(ctx, id)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	res.title = a.Title
+	r, err := sv.Save(ctx, req)
+	res.id, res.title, res.existed, res.err = r.ID, r.Title, r.Existed, err
 	return res
 }
 

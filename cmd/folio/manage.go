@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/save"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -437,9 +437,10 @@ func (e *env) cmdDelete(ctx context.Context, args []string) error {
 }
 
 func (e *env) cmdRefetch(ctx context.Context, args []string) error {
-	fs := e.commonFlags("refetch", "refetch [--offline] [--force] ID...")
+	fs := e.commonFlags("refetch", "refetch [--offline] [--force] [--accept-shorter] ID...")
 	offline := fs.Bool("offline", false, "extract again from the stored page, without the network")
 	force := fs.Bool("force", false, "keep the page even when no article text is found")
+	shorter := fs.Bool("accept-shorter", false, "take a new text even when it has more than 10% fewer words")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -456,35 +457,29 @@ func (e *env) cmdRefetch(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
-	rdr := e.reader()
+	sv := save.New(lib, e.reader())
 	failed := false
 	for _, id := range ids {
 		a, err := getArticle(ctx, lib, id)
 		if err != nil {
 			return err
 		}
-		opts := reader.Options{Force: *force}
-		var art *reader.Article
-		if *offline {
-			page, perr := lib.Page(ctx, id)
-			if perr != nil {
-				err = fmt.Errorf("no stored page for article %d (refetch without --offline): %w", id, perr)
-			} else if art, err = reader.Extract(page, a.URL, opts); err == nil {
-				art.Page = page
-				art.Images = storedImages(ctx, lib, id, art.ImageURLs())
-			}
-		} else {
-			art, err = rdr.Read(ctx, a.URL, opts)
+		r, err := sv.Refetch(ctx, id, save.RefetchOptions{Offline: *offline, Force: *force, AcceptShorter: *shorter})
+		if errors.Is(err, save.ErrNoOriginal) {
+			err = fmt.Errorf("no stored page for article %d (refetch without --offline): %w", id, err)
 		}
-		if err == nil {
-			err = lib.Replace(ctx, id, art)
-		}
-		if err != nil {
+		switch {
+		case err != nil:
 			fmt.Fprintf(e.stderr, "failed  %d %s: %v\n", id, a.URL, err)
 			failed = true
-			continue
+		case r.Shorter && !r.Stored:
+			fmt.Fprintf(e.stdout, "kept    %d  %s: the new text has %s fewer words (%d, was %d); --accept-shorter takes it\n",
+				id, r.Title, lossPercent(r.OldWords, r.NewWords), r.NewWords, r.OldWords)
+		case !r.Stored:
+			fmt.Fprintf(e.stdout, "same    %d  %s (nothing changed)\n", id, r.Title)
+		default:
+			fmt.Fprintf(e.stdout, "updated %d  %s\n", id, r.Title)
 		}
-		fmt.Fprintf(e.stdout, "updated %d  %s\n", id, art.Title)
 	}
 	if failed {
 		return errSilentFailure
@@ -492,23 +487,10 @@ func (e *env) cmdRefetch(ctx context.Context, args []string) error {
 	return nil
 }
 
-// storedImages gives the images at urls from the library's copy of article
-// id, for re-extracting without the network; one the library lacks is
-// recorded as missing, as a failed download would be.
-func storedImages(ctx context.Context, lib *storage.Library, id int64, urls []string) []reader.Image {
-	imgs := make([]reader.Image, len(urls))
-	for i, u := range urls {
-		imgs[i].URL = u
-		ct, data, err := lib.Image(ctx, id, u)
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			imgs[i].Err = "not in the library (refetch without --offline to download it)"
-			continue
-		case err != nil:
-			imgs[i].Err = err.Error()
-			continue
-		}
-		imgs[i].ContentType, imgs[i].Data = ct, data
+// lossPercent is how many of old words new lost, as "35%".
+func lossPercent(old, new int) string {
+	if old <= 0 {
+		return "0%"
 	}
-	return imgs
+	return fmt.Sprintf("%d%%", (old-new)*100/old)
 }
