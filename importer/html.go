@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -15,6 +17,13 @@ type tokens struct {
 	z    *html.Tokenizer
 	line int // line of the current token
 	next int // line after it
+	tt   html.TokenType
+	// name and attrs of the current tag, read once (the tokenizer hands
+	// them out only once)
+	read     bool
+	name     string
+	attrs    map[string]string
+	pushBack bool // Next returns the current tag again
 }
 
 func newTokens(data []byte) *tokens {
@@ -23,14 +32,23 @@ func newTokens(data []byte) *tokens {
 
 // Next moves to the next token; ErrorToken at the end.
 func (t *tokens) Next() html.TokenType {
-	tt := t.z.Next()
+	if t.pushBack {
+		t.pushBack = false
+		return t.tt
+	}
+	t.tt = t.z.Next()
+	t.read = false
 	t.line = t.next
 	t.next += bytes.Count(t.z.Raw(), []byte("\n"))
-	return tt
+	return t.tt
 }
 
 // tag returns the current tag's lower-cased name and attributes.
 func (t *tokens) tag() (string, map[string]string) {
+	if t.read {
+		return t.name, t.attrs
+	}
+	t.read = true
 	name, more := t.z.TagName()
 	attrs := map[string]string{}
 	for more {
@@ -41,7 +59,8 @@ func (t *tokens) tag() (string, map[string]string) {
 			attrs[key] = string(v)
 		}
 	}
-	return string(name), attrs
+	t.name, t.attrs = string(name), attrs
+	return t.name, t.attrs
 }
 
 // textUntil collects the text up to the end tag end (or the next tag that
@@ -53,26 +72,94 @@ func (t *tokens) textUntil(end string) string {
 		case html.ErrorToken:
 			return strings.Join(strings.Fields(b.String()), " ")
 		case html.TextToken:
-			b.Write(t.z.Text())
+			if b.Len() < maxField {
+				b.Write(t.z.Text())
+			}
 		case html.EndTagToken:
-			if name, _ := t.z.TagName(); string(name) == end {
+			if name, _ := t.tag(); name == end {
 				return strings.Join(strings.Fields(b.String()), " ")
 			}
 		case html.StartTagToken:
-			switch name, _ := t.z.TagName(); string(name) {
+			switch name, _ := t.tag(); name {
 			case "a", "dt", "dd", "dl", "h1", "h3", "li", "ul":
-				// Unclosed: stop here. The tag is lost, which costs at most
-				// the entry it starts in a file this broken.
+				// Unclosed: stop here, and let the caller read the tag.
+				t.pushBack = true
 				return strings.Join(strings.Fields(b.String()), " ")
 			}
 		}
 	}
 }
 
-// parsePocketHTML reads Pocket's older export: an <h1>Unread</h1> and an
+// html reads an HTML export: a Netscape bookmark file (every browser,
+// linkding, Pinboard, Raindrop, Google Bookmarks), Pocket's older export or
+// Instapaper's HTML export, each known by its doctype or title.
+func (p *parser) html(name string, data []byte) (*Export, error) {
+	head := bytes.ToLower(data[:min(len(data), 4096)])
+	e := &Export{}
+	var err error
+	switch {
+	case bytes.Contains(head, []byte("netscape-bookmark-file")):
+		e.Format = Netscape
+		e.Items, e.Broken, err = p.netscape(name, data)
+	case bytes.Contains(head, []byte("<title>pocket export")) || bytes.Contains(head, []byte("time_added=")):
+		e.Format = PocketHTML
+		e.Items, e.Broken, err = p.pocketHTML(name, data)
+	case bytes.Contains(head, []byte("<title>instapaper: export")):
+		e.Format = InstapaperHTML
+		e.Items, e.Broken, err = p.instapaperHTML(name, data)
+	case bytes.Contains(head, []byte("<dt")) && bytes.Contains(head, []byte("<dl")):
+		e.Format = Netscape
+		e.Items, e.Broken, err = p.netscape(name, data)
+	default:
+		return nil, unrecognised(name, describeMarkup(data))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+var (
+	xmlRoot   = regexp.MustCompile(`<([A-Za-z][\w:.-]*)[\s>/]`)
+	htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+)
+
+// describeMarkup says what an HTML or XML file that is no export is.
+func describeMarkup(data []byte) string {
+	head := data[:min(len(data), 64<<10)]
+	lower := bytes.ToLower(head)
+	if bytes.HasPrefix(bytes.TrimSpace(lower), []byte("<?xml")) || !bytes.Contains(lower, []byte("<html")) {
+		rest := head
+		for {
+			m := xmlRoot.FindSubmatchIndex(rest)
+			if m == nil {
+				return "an XML or HTML document"
+			}
+			tag := string(rest[m[2]:m[3]])
+			if !strings.HasPrefix(tag, "?") && !strings.EqualFold(tag, "xml") {
+				if strings.EqualFold(tag, "html") {
+					break
+				}
+				return fmt.Sprintf("an XML document (<%s>)", tag)
+			}
+			rest = rest[m[1]:]
+		}
+	}
+	if m := htmlTitle.FindSubmatch(head); m != nil {
+		if t := strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " "); t != "" {
+			if len(t) > 60 {
+				t = t[:60] + "…"
+			}
+			return fmt.Sprintf("a web page titled %q", strings.ToValidUTF8(t, ""))
+		}
+	}
+	return "a web page"
+}
+
+// pocketHTML reads Pocket's older export: an <h1>Unread</h1> and an
 // <h1>Read Archive</h1>, each followed by a list of
 // <a href time_added tags="a,b">title</a>.
-func parsePocketHTML(name string, data []byte) ([]Item, []RowError) {
+func (p *parser) pocketHTML(name string, data []byte) ([]Item, []RowError, error) {
 	var (
 		items    []Item
 		rows     []RowError
@@ -82,7 +169,7 @@ func parsePocketHTML(name string, data []byte) ([]Item, []RowError) {
 	for {
 		tt := t.Next()
 		if tt == html.ErrorToken {
-			return items, rows
+			return items, rows, nil
 		}
 		if tt != html.StartTagToken {
 			continue
@@ -96,6 +183,9 @@ func parsePocketHTML(name string, data []byte) ([]Item, []RowError) {
 				archived = false
 			}
 		case "a":
+			if err := p.b.row(); err != nil {
+				return nil, nil, err
+			}
 			link, err := checkLink(attrs["href"])
 			title := t.textUntil("a")
 			if err != nil {
@@ -111,33 +201,158 @@ func parsePocketHTML(name string, data []byte) ([]Item, []RowError) {
 	}
 }
 
-// toolbarFolders are the root folders browsers put every bookmark under.
-// As tags they would say nothing ("Bookmarks bar" on half the library), so
-// a top-level folder of one of these names is not made a tag; folders
-// inside them are. Firefox also marks its roots with attributes.
-var toolbarFolders = map[string]bool{
-	"bookmarks bar": true, "bookmarks toolbar": true, "bookmarks menu": true, "bookmarks": true,
-	"other bookmarks": true, "mobile bookmarks": true, "favorites bar": true, "favourites bar": true,
-	"other favorites": true, "other favourites": true, "favorites": true, "unsorted bookmarks": true,
-	"menu": true, "toolbar": true, "unfiled": true,
+// instapaperHTML reads Instapaper's HTML export: an <h1> per folder (Unread,
+// Starred, Archive, or one of the person's), each followed by a list of
+// links. It carries no dates.
+func (p *parser) instapaperHTML(name string, data []byte) ([]Item, []RowError, error) {
+	var (
+		items  []Item
+		rows   []RowError
+		folder string
+	)
+	t := newTokens(data)
+	for {
+		tt := t.Next()
+		if tt == html.ErrorToken {
+			return items, rows, nil
+		}
+		if tt != html.StartTagToken {
+			continue
+		}
+		line := t.line
+		switch tag, attrs := t.tag(); tag {
+		case "h1":
+			folder = t.textUntil("h1")
+		case "a":
+			if err := p.b.row(); err != nil {
+				return nil, nil, err
+			}
+			link, err := checkLink(attrs["href"])
+			title := t.textUntil("a")
+			if err != nil {
+				rows = append(rows, RowError{File: name, Line: line, Err: err})
+				continue
+			}
+			it := Item{URL: link, Title: title, File: name, Line: line}
+			instapaperFolder(&it, folder)
+			items = append(items, it)
+		}
+	}
 }
 
-// parseNetscape reads a Netscape bookmark file, the format every browser,
-// linkding and Pinboard export: nested <DL> folders under <H3> names,
-// <A HREF ADD_DATE TAGS TOREAD>. Folder names become tags (see
-// toolbarFolders), ADD_DATE the saved time, TAGS more tags. Services that
-// track reading write TOREAD="1" on unread links; in a file that uses it,
-// links without it are read. In a browser's file (no TOREAD anywhere)
-// everything stays unread: nothing says it was read.
-func parseNetscape(name string, data []byte) ([]Item, []RowError) {
+// rootFolders are the folders browsers and bookmark services put every
+// bookmark under, in the languages they ship in. As tags they would say
+// nothing ("Bookmarks bar" on half the library), so a top-level folder of
+// one of these names is not made a tag; folders inside them are. Firefox,
+// Chrome and Safari also mark their roots with attributes, which are
+// checked first.
+var rootFolders = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{
+		// English: Chrome, Edge, Brave, Vivaldi, Opera, Firefox, Safari, Google, Raindrop
+		"bookmarks bar", "bookmarks toolbar", "bookmarks menu", "bookmarks", "other bookmarks",
+		"mobile bookmarks", "favorites bar", "favourites bar", "other favorites", "other favourites",
+		"favorites", "favourites", "unsorted bookmarks", "unfiled bookmarks", "menu", "toolbar",
+		"unfiled", "unsorted", "unlabeled", "unlabelled", "reading list", "speed dial", "bookmarks menu folder",
+		// French
+		"barre de favoris", "autres favoris", "favoris sur mobile", "favoris", "barre personnelle",
+		"menu des marque-pages", "autres marque-pages", "marque-pages", "marque-pages mobiles",
+		"barre des marque-pages", "liste de lecture", "menu des signets", "signets",
+		// German
+		"lesezeichenleiste", "weitere lesezeichen", "mobile lesezeichen", "lesezeichen-symbolleiste",
+		"lesezeichen-menü", "lesezeichenmenü", "lesezeichen", "favoriten", "favoritenleiste",
+		"andere favoriten", "leseliste",
+		// Spanish and Portuguese
+		"barra de marcadores", "otros marcadores", "marcadores del móvil", "marcadores móviles",
+		"menú de marcadores", "marcadores", "barra de favoritos", "otros favoritos", "favoritos",
+		"lista de lectura", "outros favoritos", "favoritos móveis", "marcadores de dispositivos móveis",
+		"outros marcadores", "lista de leitura", "barra de ferramentas de marcadores",
+		// Italian
+		"barra dei preferiti", "altri preferiti", "preferiti su dispositivi mobili", "preferiti",
+		"barra dei segnalibri", "menu segnalibri", "altri segnalibri", "segnalibri", "elenco di lettura",
+		// Dutch
+		"bladwijzerbalk", "andere bladwijzers", "mobiele bladwijzers", "bladwijzermenu",
+		"bladwijzerwerkbalk", "bladwijzers", "favorietenbalk", "andere favorieten", "favorieten", "leeslijst",
+		// Polish, Czech, Russian, Ukrainian
+		"pasek zakładek", "inne zakładki", "zakładki na telefonie", "zakładki", "lista czytelnicza",
+		"lišta záložek", "ostatní záložky", "záložky v mobilu", "záložky",
+		"панель закладок", "другие закладки", "закладки на мобильном", "закладки", "меню закладок",
+		"список для чтения", "панель закладок firefox",
+		// Vietnamese
+		"thanh dấu trang", "dấu trang khác", "dấu trang trên thiết bị di động", "dấu trang",
+		"danh sách đọc", "thanh công cụ dấu trang", "menu dấu trang",
+		// Japanese, Chinese, Korean
+		"ブックマーク バー", "ブックマークバー", "その他のブックマーク", "モバイルのブックマーク",
+		"ブックマーク", "お気に入り", "リーディングリスト", "ブックマークツールバー", "ブックマークメニュー",
+		"书签栏", "其他书签", "移动设备书签", "书签", "收藏夹栏", "其他收藏夹", "收藏夹", "阅读列表",
+		"書籤列", "其他書籤", "行動裝置書籤", "書籤", "我的最愛", "閱讀列表",
+		"북마크바", "북마크 바", "기타 북마크", "모바일 북마크", "북마크", "즐겨찾기", "읽기 목록",
+		// Turkish, Swedish, Danish, Norwegian, Finnish
+		"yer işaretleri çubuğu", "diğer yer işaretleri", "yer işaretleri",
+		"bokmärkesfältet", "andra bokmärken", "bokmärken", "bogmærkelinje", "andre bogmærker", "bogmærker",
+		"bokmerkelinje", "andre bokmerker", "bokmerker", "kirjanmerkkipalkki", "muut kirjanmerkit", "kirjanmerkit",
+	} {
+		m[n] = true
+	}
+	return m
+}()
+
+// isRootFolder reports whether a top-level folder is a browser's own.
+func isRootFolder(name string, attrs map[string]string) bool {
+	if truthy(attrs["personal_toolbar_folder"]) || truthy(attrs["unfiled_bookmarks_folder"]) || attrs["id"] == safariReadingList {
+		return true
+	}
+	return rootFolders[strings.ToLower(strings.Join(strings.Fields(name), " "))]
+}
+
+// safariReadingList marks the Reading List in Safari's bookmarks file,
+// whatever its name in the person's language.
+const safariReadingList = "com.apple.ReadingList"
+
+// linkdingNotes is how linkding's export appends the person's notes to the
+// description.
+var linkdingNotes = regexp.MustCompile(`(?s)\[linkding-notes\](.*?)(?:\[/linkding-notes\]|$)`)
+
+// isLinkdingArchived reports linkding's tag for an archived bookmark
+// ("linkding:bookmarks.archived"; "linkding:archived" in older versions).
+func isLinkdingArchived(tag string) bool {
+	t := strings.ToLower(strings.TrimSpace(tag))
+	return strings.HasPrefix(t, "linkding:") && strings.HasSuffix(t, "archived")
+}
+
+// netscape reads a Netscape bookmark file, the format every browser,
+// linkding, Pinboard and Google Bookmarks export: nested <DL> folders
+// under <H3> names, <A HREF ADD_DATE TAGS TOREAD>, each optionally
+// followed by a <DD> description. Folder names become tags (but not the
+// browsers' root folders, see rootFolders), ADD_DATE the saved time (in
+// seconds, or microseconds in Google's), TAGS more tags, a description
+// a note. Services that track reading write TOREAD="1" on unread links;
+// in a file that uses it, links without it are read. In a browser's file
+// (no TOREAD anywhere) everything stays unread: nothing says it was read.
+// Safari's Reading List is unread, and its <DD> lines are Safari's own
+// previews, not the person's words.
+func (p *parser) netscape(name string, data []byte) ([]Item, []RowError, error) {
+	type folder struct {
+		name     string // "" for unnamed or skipped
+		readList bool
+	}
 	var (
 		items   []Item
 		rows    []RowError
-		folders []string // one entry per open <DL>; "" for unnamed or skipped
-		pending *string  // the <H3> name waiting for its <DL>
+		folders []folder // one entry per open <DL>
+		pending *folder  // the <H3> waiting for its <DL>
 		toRead  []bool
 		tracked bool
+		last    = -1 // the item a <DD> describes
 	)
+	inReadList := func() bool {
+		for _, f := range folders {
+			if f.readList {
+				return true
+			}
+		}
+		return false
+	}
 	t := newTokens(data)
 	for {
 		tt := t.Next()
@@ -145,8 +360,9 @@ func parseNetscape(name string, data []byte) ([]Item, []RowError) {
 			break
 		}
 		if tt == html.EndTagToken {
-			if name, _ := t.z.TagName(); string(name) == "dl" && len(folders) > 0 {
+			if name, _ := t.tag(); name == "dl" && len(folders) > 0 {
 				folders = folders[:len(folders)-1]
+				last = -1
 			}
 			continue
 		}
@@ -156,21 +372,42 @@ func parseNetscape(name string, data []byte) ([]Item, []RowError) {
 		line := t.line
 		switch tag, attrs := t.tag(); tag {
 		case "h3":
-			folder := t.textUntil("h3")
-			top := len(folders) <= 1
-			if top && (truthy(attrs["personal_toolbar_folder"]) || truthy(attrs["unfiled_bookmarks_folder"]) ||
-				toolbarFolders[strings.ToLower(folder)]) {
-				folder = ""
+			last = -1
+			f := folder{name: t.textUntil("h3"), readList: attrs["id"] == safariReadingList}
+			if len(folders) <= 1 && isRootFolder(f.name, attrs) {
+				f.name = ""
 			}
-			pending = &folder
+			pending = &f
 		case "dl":
-			folder := ""
+			f := folder{}
 			if pending != nil {
-				folder = *pending
+				f = *pending
 			}
-			folders = append(folders, folder)
+			folders = append(folders, f)
 			pending = nil
+		case "dd":
+			text := t.blockUntil()
+			if last < 0 || text == "" || inReadList() {
+				continue
+			}
+			it := &items[last]
+			desc, notes := text, ""
+			if m := linkdingNotes.FindStringSubmatch(text); m != nil {
+				desc = strings.TrimSpace(strings.Replace(text, m[0], "", 1))
+				notes = strings.TrimSpace(m[1])
+			}
+			if desc != "" {
+				it.Notes = append(it.Notes, Note{From: "bookmarks file (description)", Text: desc})
+			}
+			if notes != "" {
+				it.Notes = append(it.Notes, Note{From: "linkding (notes)", Text: notes})
+			}
+			last = -1
 		case "a":
+			last = -1
+			if err := p.b.row(); err != nil {
+				return nil, nil, err
+			}
 			link, err := checkLink(attrs["href"])
 			title := t.textUntil("a")
 			if err != nil {
@@ -179,20 +416,24 @@ func parseNetscape(name string, data []byte) ([]Item, []RowError) {
 				rows = append(rows, RowError{File: name, Line: line, Err: err})
 				continue
 			}
-			var tags []string
+			var path []string
 			for _, f := range folders {
-				if f != "" {
-					tags = append(tags, f)
-				}
+				path = append(path, f.name)
 			}
-			tags = append(tags, splitTags(attrs["tags"], ",")...)
+			it := Item{URL: link, Title: title, Tags: folderTags(path), File: name, Line: line,
+				Saved: parseTime(attrs["add_date"])}
+			for _, tag := range splitTags(attrs["tags"], ",") {
+				if isLinkdingArchived(tag) {
+					it.Archived = true
+					continue
+				}
+				it.Tags = append(it.Tags, tag)
+			}
 			tr, has := attrs["toread"]
 			tracked = tracked || has
-			toRead = append(toRead, truthy(tr))
-			items = append(items, Item{
-				URL: link, Title: title, Tags: tags, File: name, Line: line,
-				Saved: parseTime(attrs["add_date"]),
-			})
+			toRead = append(toRead, truthy(tr) || inReadList())
+			items = append(items, it)
+			last = len(items) - 1
 		}
 	}
 	if tracked {
@@ -200,5 +441,39 @@ func parseNetscape(name string, data []byte) ([]Item, []RowError) {
 			items[i].Read = !toRead[i]
 		}
 	}
-	return items, rows
+	return items, rows, nil
+}
+
+// blockUntil collects the text of a <DD>, up to the next entry, keeping its
+// line breaks (a note's paragraphs) but not the file's indentation.
+func (t *tokens) blockUntil() string {
+	var b strings.Builder
+	done := func() string {
+		var lines []string
+		for _, l := range strings.Split(strings.ReplaceAll(b.String(), "\r", "\n"), "\n") {
+			if l = strings.Join(strings.Fields(l), " "); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	for {
+		switch t.Next() {
+		case html.ErrorToken:
+			return done()
+		case html.TextToken:
+			b.Write(t.z.Text())
+			if b.Len() > maxField {
+				return done()
+			}
+		case html.StartTagToken, html.EndTagToken:
+			switch name, _ := t.tag(); name {
+			case "dt", "dd", "dl", "h3", "a":
+				t.pushBack = true
+				return done()
+			case "br", "p":
+				b.WriteString("\n")
+			}
+		}
+	}
 }

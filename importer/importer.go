@@ -47,6 +47,14 @@ type Item struct {
 	Lang      string
 	Published time.Time
 
+	// Notes are what the person wrote that the export carried (a
+	// description, a note, highlights): each is stored as a note of the
+	// article, starting with where it came from.
+	Notes []Note
+	// Highlights are the export's highlights one by one (also among Notes
+	// until the library keeps highlights of its own).
+	Highlights []Highlight
+
 	// File and Line say where the item came from, for messages.
 	File string
 	Line int

@@ -3,10 +3,12 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -14,6 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/folio-app/folio/reader"
 )
@@ -21,42 +26,84 @@ import (
 // Format names an export format.
 type Format string
 
-// The formats Parse recognises.
+// The formats Parse recognises. Formats lists them with the export to use.
 const (
-	PocketCSV  Format = "pocket-csv"
-	PocketHTML Format = "pocket-html"
-	Instapaper Format = "instapaper"
-	Netscape   Format = "netscape"
-	Wallabag   Format = "wallabag"
-	Omnivore   Format = "omnivore"
-	URLList    Format = "urls"
+	PocketCSV      Format = "pocket-csv"
+	PocketHTML     Format = "pocket-html"
+	Instapaper     Format = "instapaper"
+	InstapaperHTML Format = "instapaper-html"
+	Netscape       Format = "netscape"
+	Wallabag       Format = "wallabag"
+	WallabagV1     Format = "wallabag-v1"
+	WallabagCSV    Format = "wallabag-csv"
+	Omnivore       Format = "omnivore"
+	Raindrop       Format = "raindrop"
+	Readwise       Format = "readwise"
+	Matter         Format = "matter"
+	Pinboard       Format = "pinboard"
+	FirefoxJSON    Format = "firefox-json"
+	ChromeJSON     Format = "chrome-json"
+	Linkwarden     Format = "linkwarden"
+	Karakeep       Format = "karakeep"
+	GoodLinks      Format = "goodlinks"
+	OneTab         Format = "onetab"
+	URLList        Format = "urls"
 )
 
 // Errors of Parse, checked with errors.Is.
 var (
-	// ErrUnrecognised: the file is none of the formats Folio reads.
+	// ErrUnrecognised: the file is none of the formats Folio reads. The
+	// error says what the file looks like.
 	ErrUnrecognised = errors.New("not an export Folio recognises")
+	// ErrNoEntries: the file is an export Folio knows, with nothing in it.
+	ErrNoEntries = errors.New("no entries")
+	// ErrDamaged: the file is an export, or starts like one, but is cut
+	// short or malformed as a whole.
+	ErrDamaged = errors.New("damaged")
 	// ErrNoLink: a row names no link.
 	ErrNoLink = errors.New("no link")
 	// ErrBadLink: a row's link is not an http(s) address.
 	ErrBadLink = errors.New("not a web link")
 	// ErrTooLarge: the export, or a file inside it, is too large to be one.
 	ErrTooLarge = errors.New("too large")
+	// ErrNULByte: a row holds a NUL byte, a sign of a damaged file.
+	ErrNULByte = errors.New("holds a NUL byte (the file may be damaged)")
+	// ErrUnclosedQuote: a CSV field opens a quote that never closes.
+	ErrUnclosedQuote = errors.New("a quote opens here and never closes")
 )
 
-// maxEntry bounds the export and each file read out of a ZIP or folder, so
-// a crafted archive or a wrong file (a disk image) cannot exhaust memory.
-const maxEntry = 512 << 20
-
-// unrecognisedError names the file and what Folio expected.
-type unrecognisedError struct{ name string }
-
-func (e *unrecognisedError) Error() string {
-	return e.name + " is not an export Folio recognises (expected Pocket CSV/HTML, Instapaper CSV, " +
-		"Netscape bookmarks, Wallabag JSON, Omnivore ZIP, or a list of URLs)"
+// UnrecognisedError is a file Folio does not know as an export: Looks
+// says what it seems to be ("a CSV with columns name, email").
+type UnrecognisedError struct {
+	Name  string
+	Looks string
 }
 
-func (e *unrecognisedError) Is(target error) bool { return target == ErrUnrecognised }
+func (e *UnrecognisedError) Error() string {
+	return fmt.Sprintf("%s is %s, not an export Folio knows", e.Name, e.Looks)
+}
+
+func (e *UnrecognisedError) Is(target error) bool { return target == ErrUnrecognised }
+
+func unrecognised(name, looks string) error { return &UnrecognisedError{Name: name, Looks: looks} }
+
+// damaged is ErrDamaged with what is wrong and where.
+type damaged struct{ what string }
+
+func (e *damaged) Error() string        { return e.what }
+func (e *damaged) Is(target error) bool { return target == ErrDamaged }
+
+func damagedf(format string, args ...any) error {
+	return &damaged{what: fmt.Sprintf(format, args...)}
+}
+
+// noEntries is ErrNoEntries saying what the export is.
+type noEntries struct{ what string }
+
+func (e *noEntries) Error() string {
+	return e.what + ": there is nothing to import (export again from a list that has links)"
+}
+func (e *noEntries) Is(target error) bool { return target == ErrNoEntries }
 
 // RowError is a row of an export that could not be read. The rest of the
 // export still imports.
@@ -69,35 +116,94 @@ type RowError struct {
 func (e RowError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
 func (e RowError) Unwrap() error { return e.Err }
 
+// ParseOptions tunes what Read keeps.
+type ParseOptions struct {
+	// Feed keeps the feed items of a Readwise Reader export (RSS and
+	// newsletters Reader delivered, which the person never saved); they are
+	// left out and counted in Export.Skipped otherwise.
+	Feed bool
+}
+
+// Export is what Read found in an export.
+type Export struct {
+	Format Format
+	// Items in file order.
+	Items []Item
+	// Broken lists the rows that could not be read.
+	Broken []RowError
+	// Skipped counts entries left out on purpose (Readwise feed items).
+	Skipped int
+}
+
 // Parse reads the export at path — a file, a folder (an unzipped export) or
 // a ZIP — and returns its format, its items in file order, and the rows
 // that could not be read. A file of no known format gives an error
-// wrapping ErrUnrecognised that names it.
+// wrapping ErrUnrecognised that says what it looks like.
 func Parse(path string) (Format, []Item, []RowError, error) {
+	e, err := Read(context.Background(), path, ParseOptions{})
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return e.Format, e.Items, e.Broken, nil
+}
+
+// Read is Parse with a context, which stops it, and options.
+func Read(ctx context.Context, path string, opts ParseOptions) (*Export, error) {
+	p := &parser{b: budget{ctx: ctx}, opts: opts}
+	e, err := p.path(path)
+	if err != nil {
+		return nil, named(path, err)
+	}
+	return e, nil
+}
+
+// named puts the path the person gave into an error: an unrecognised file
+// is named by it, anything else says it was importing it.
+func named(path string, err error) error {
+	var ue *UnrecognisedError
+	if errors.As(err, &ue) && ue.Name == filepath.Base(path) {
+		return &UnrecognisedError{Name: path, Looks: ue.Looks}
+	}
+	return fmt.Errorf("import %s: %w", path, err)
+}
+
+func (p *parser) path(path string) (*Export, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("import %s: %w", path, unwrapPath(err))
+		return nil, unwrapPath(err)
 	}
 	if fi.IsDir() {
-		return parseFS(filepath.Base(path), os.DirFS(path))
+		fsys, closer, err := folderFS(path)
+		if err != nil {
+			return nil, err
+		}
+		defer closer.Close()
+		return p.fsys(filepath.Base(path), "folder", fsys)
 	}
-	f, err := os.Open(path)
+	f, fi, err := openExport(path)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("import %s: %w", path, unwrapPath(err))
+		return nil, err
 	}
 	defer f.Close()
 	var magic [4]byte
 	if n, _ := io.ReadFull(f, magic[:]); n == 4 && isZip(magic[:]) {
 		zr, err := zip.NewReader(f, fi.Size())
 		if err != nil {
-			return "", nil, nil, fmt.Errorf("import %s: read ZIP: %w", path, err)
+			return nil, damagedf("the ZIP is damaged (%v): download the export again", err)
 		}
-		return parseFS(filepath.Base(path), zr)
+		return p.zip(filepath.Base(path), zr)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", nil, nil, fmt.Errorf("import %s: %w", path, err)
+		return nil, err
 	}
-	return ParseReader(filepath.Base(path), f)
+	if fi.Size() > maxFile {
+		return nil, tooLarge("%s, over %s", mib(fi.Size()), mib(maxFile))
+	}
+	data, err := p.b.read(f)
+	if err != nil {
+		return nil, err
+	}
+	return p.file(filepath.Base(path), data)
 }
 
 // ParseReader is Parse for an export already open: name is its file name,
@@ -106,166 +212,297 @@ func ParseReader(name string, r io.Reader) (Format, []Item, []RowError, error) {
 	if name == "" {
 		name = "export" // messages and row errors must say where
 	}
-	data, err := readLimited(r)
+	p := &parser{b: budget{ctx: context.Background()}}
+	e, err := p.reader(name, r)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
+		return "", nil, nil, named(name, err)
+	}
+	return e.Format, e.Items, e.Broken, nil
+}
+
+func (p *parser) reader(name string, r io.Reader) (*Export, error) {
+	data, err := p.b.read(r)
+	if err != nil {
+		return nil, err
 	}
 	if isZip(data) {
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
-			return "", nil, nil, fmt.Errorf("import %s: read ZIP: %w", name, err)
+			return nil, damagedf("the ZIP is damaged (%v): download the export again", err)
 		}
-		return parseFS(name, zr)
+		return p.zip(name, zr)
 	}
-	return parseFile(name, data)
+	return p.file(name, data)
 }
 
-// unwrapPath drops the operation and path an *fs.PathError repeats ("stat
-// /x: no such file"): the message already names the file.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+// parser is one Read: its limits, its context and its options.
+type parser struct {
+	b    budget
+	opts ParseOptions
 }
 
 func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
 
-// parseFS reads an unzipped or zipped export: Omnivore's metadata_*.json
+func (p *parser) zip(name string, zr *zip.Reader) (*Export, error) {
+	if err := checkZip(zr); err != nil {
+		return nil, err
+	}
+	return p.fsys(name, "ZIP", zr)
+}
+
+// fsys reads an unzipped or zipped export: Omnivore's metadata_*.json
 // with content/<slug>.html beside them, or any number of files of one
 // other format (Pocket's part_*.csv, or a single file that was zipped).
-func parseFS(name string, fsys fs.FS) (Format, []Item, []RowError, error) {
+func (p *parser) fsys(name, kind string, fsys fs.FS) (*Export, error) {
 	var files, metas []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(pth string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		base := path.Base(p)
+		if err := p.b.ctx.Err(); err != nil {
+			return err
+		}
+		base := path.Base(pth)
 		if d.IsDir() {
-			if p != "." && (strings.HasPrefix(base, ".") || base == "__MACOSX" || base == "content" || base == "highlights") {
+			if pth != "." && (strings.HasPrefix(base, ".") || base == "__MACOSX" || base == "content" || base == "highlights") {
 				return fs.SkipDir
 			}
 			return nil
 		}
+		// Symbolic links, FIFOs and devices are not part of an export.
 		if strings.HasPrefix(base, ".") || !d.Type().IsRegular() {
 			return nil
 		}
-		if strings.HasPrefix(base, "metadata_") && strings.HasSuffix(base, ".json") {
-			metas = append(metas, p)
+		if len(files) >= maxFiles {
+			return tooLarge("more than %d files", maxFiles)
 		}
-		files = append(files, p)
+		if strings.HasPrefix(base, "metadata_") && strings.HasSuffix(base, ".json") {
+			metas = append(metas, pth)
+		}
+		files = append(files, pth)
 		return nil
 	})
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
+		return nil, err
 	}
 	if len(metas) > 0 {
-		return parseOmnivore(name, fsys, metas)
+		return p.omnivore(fsys, metas)
 	}
 	sort.Strings(files) // part_000000.csv, part_000001.csv, ... in order
-	type parsed struct {
-		format Format
-		items  []Item
-		rows   []RowError
-	}
-	var all []parsed
+	var (
+		all   []*Export
+		looks []string
+	)
 	format := Format("")
-	for _, p := range files {
-		data, err := readEntry(fsys, p)
+	for _, f := range files {
+		data, err := p.entry(fsys, f)
 		if err != nil {
-			return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
+			return nil, err
 		}
-		f, items, rows, err := parseFile(p, data)
-		if errors.Is(err, ErrUnrecognised) {
+		e, err := p.file(f, data)
+		var ue *UnrecognisedError
+		if errors.As(err, &ue) {
+			looks = append(looks, path.Base(f)+" is "+ue.Looks)
 			continue // an image or a settings file beside the export
 		}
-		if err != nil {
-			return "", nil, nil, fmt.Errorf("import %s: %w", name, err)
+		if errors.Is(err, ErrNoEntries) {
+			continue // one empty part of a longer export
 		}
-		all = append(all, parsed{f, items, rows})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, e)
 		// A README with a link in it reads as a list of URLs: any real
 		// export format in the folder wins over that.
 		if format == "" || format == URLList {
-			format = f
+			format = e.Format
 		}
 	}
 	if format == "" {
-		return "", nil, nil, &unrecognisedError{name}
+		switch {
+		case len(files) == 0:
+			return nil, unrecognised(name, "an empty "+kind)
+		case len(looks) == 0:
+			return nil, &noEntries{what: "every export in the " + kind + " is empty"}
+		case len(looks) > 3:
+			looks = append(looks[:3], fmt.Sprintf("%d more", len(looks)-3))
+		}
+		n := "1 file"
+		if len(files) > 1 {
+			n = fmt.Sprintf("%d files", len(files))
+		}
+		return nil, unrecognised(name, fmt.Sprintf("a %s of %s (%s)", kind, n, strings.Join(looks, "; ")))
 	}
-	var (
-		items []Item
-		rows  []RowError
-	)
-	for _, p := range all {
-		if p.format == format {
-			items = append(items, p.items...)
-			rows = append(rows, p.rows...)
+	out := &Export{Format: format}
+	for _, e := range all {
+		if e.Format == format {
+			out.Items = append(out.Items, e.Items...)
+			out.Broken = append(out.Broken, e.Broken...)
+			out.Skipped += e.Skipped
 		}
 	}
-	return format, items, rows, nil
+	return out, nil
 }
 
-// readEntry reads one file of fsys, refusing anything over maxEntry.
-func readEntry(fsys fs.FS, p string) ([]byte, error) {
-	f, err := fsys.Open(p)
+// entry reads one file of fsys within the limits.
+func (p *parser) entry(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
+		return nil, fmt.Errorf("read %s: %w", name, unwrapPath(err))
 	}
 	defer f.Close()
-	data, err := readLimited(f)
+	if fi, err := f.Stat(); err == nil && fi.Size() > maxFile {
+		return nil, tooLarge("%s is %s, over %s", name, mib(fi.Size()), mib(maxFile))
+	}
+	data, err := p.b.read(f)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return data, nil
 }
 
-// readLimited reads r to the end, refusing more than maxEntry bytes.
-func readLimited(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxEntry+1))
+// file detects the format of one file from its content and parses it.
+// Each format is recognised by its own signature (header names, JSON keys,
+// document type); a file that has none is refused with what it looks like.
+func (p *parser) file(name string, data []byte) (*Export, error) {
+	if bytes.HasPrefix(data, []byte(mozLz4Magic)) {
+		var err error
+		if data, err = unMozLz4(data); err != nil {
+			return nil, err
+		}
+	}
+	data, err := textOf(data)
+	if err != nil {
+		return nil, unrecognised(name, err.Error())
+	}
+	data, nuls := dropNULs(data)
+	var e *Export
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return nil, unrecognised(name, "empty")
+	case trimmed[0] == '[' || trimmed[0] == '{':
+		e, err = p.json(name, data)
+	case trimmed[0] == '<':
+		e, err = p.html(name, data)
+	default:
+		e, err = p.text(name, data)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > maxEntry {
-		return nil, fmt.Errorf("%w (over %d MiB)", ErrTooLarge, maxEntry>>20)
+	e.Items, e.Broken = markNULs(name, e.Items, e.Broken, nuls)
+	if len(e.Items) == 0 && len(e.Broken) == 0 && e.Skipped == 0 {
+		return nil, &noEntries{what: describeFormat(e.Format) + " with no entries"}
+	}
+	for i := range e.Items {
+		boundItem(&e.Items[i])
+	}
+	return e, nil
+}
+
+// Binary files by their first bytes, to say what they are.
+var magics = []struct{ prefix, what string }{
+	{"\x89PNG", "a PNG image"}, {"\xff\xd8\xff", "a JPEG image"}, {"GIF8", "a GIF image"},
+	{"RIFF", "a media file"}, {"%PDF", "a PDF document"}, {"SQLite format 3\x00", "an SQLite database"},
+	{"\x1f\x8b", "a gzip archive"}, {"BZh", "a bzip2 archive"}, {"\xfd7zXZ", "an xz archive"},
+	{"7z\xbc\xaf", "a 7-Zip archive"}, {"Rar!", "a RAR archive"}, {"\x7fELF", "a program"},
+	{"MZ", "a Windows program"}, {"\xca\xfe\xba\xbe", "a program"}, {"\xcf\xfa\xed\xfe", "a program"},
+	{"bplist", "a property list (binary)"}, {"PK\x03\x04", "a ZIP inside the export"},
+}
+
+// textOf returns data as UTF-8 text: the byte-order mark dropped, UTF-16
+// (which some Windows tools write) converted. A binary file is an error
+// saying what it seems to be.
+func textOf(data []byte) ([]byte, error) {
+	for _, m := range magics {
+		if bytes.HasPrefix(data, []byte(m.prefix)) {
+			return nil, errors.New(m.what)
+		}
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte("\xff\xfe")), bytes.HasPrefix(data, []byte("\xfe\xff")):
+		return utf16Text(data)
+	}
+	head := data[:min(len(data), 64<<10)]
+	// A text file may hold a stray NUL byte or two; a binary file is full
+	// of them, or is not UTF-8 at all.
+	if n := bytes.Count(head, []byte{0}); n > 8 && n > len(head)/256 {
+		return nil, errors.New("a binary file")
+	}
+	if bad := invalidUTF8(head); bad > 16 && bad > len(head)/64 {
+		return nil, errors.New("a binary file, or text in an encoding other than UTF-8")
 	}
 	return data, nil
 }
 
-// parseFile detects the format of one file from its content, the name
-// serving only as a tie-breaker, and parses it.
-func parseFile(name string, data []byte) (Format, []Item, []RowError, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	head := bytes.ToLower(bytes.TrimSpace(data[:min(len(data), 4096)]))
-	switch {
-	case len(head) == 0 || bytes.IndexByte(data, 0) >= 0:
-		// Empty, or binary (an image, a database): not an export.
-	case head[0] == '[' || head[0] == '{':
-		if f, items, rows, ok := parseJSON(name, data); ok {
-			return f, items, rows, nil
+func invalidUTF8(b []byte) int {
+	bad := 0
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 && len(b) >= utf8.UTFMax {
+			bad++
 		}
-	case head[0] == '<':
-		switch {
-		case bytes.Contains(head, []byte("netscape-bookmark-file")):
-			items, rows := parseNetscape(name, data)
-			return Netscape, items, rows, nil
-		case bytes.Contains(head, []byte("<title>pocket export")) || bytes.Contains(head, []byte("time_added=")):
-			items, rows := parsePocketHTML(name, data)
-			return PocketHTML, items, rows, nil
-		case bytes.Contains(head, []byte("<dt")) && bytes.Contains(head, []byte("<dl")):
-			items, rows := parseNetscape(name, data)
-			return Netscape, items, rows, nil
+		b = b[n:]
+	}
+	return bad
+}
+
+// dropNULs removes stray NUL bytes and returns the lines they were on.
+func dropNULs(data []byte) ([]byte, []int) {
+	if bytes.IndexByte(data, 0) < 0 {
+		return data, nil
+	}
+	var lines []int
+	out := make([]byte, 0, len(data))
+	line := 1
+	for _, c := range data {
+		switch c {
+		case 0:
+			if len(lines) == 0 || lines[len(lines)-1] != line {
+				lines = append(lines, line)
+			}
+			continue
+		case '\n':
+			line++
 		}
-	default:
-		if f, ok := csvFormat(data); ok {
-			items, rows := parseCSV(name, f, data)
-			return f, items, rows, nil
+		out = append(out, c)
+	}
+	return out, lines
+}
+
+// markNULs drops the items that held a NUL byte, reporting each as a
+// broken row: a row that had one is not to be trusted. The item a line
+// belongs to is the last one starting at or before it.
+func markNULs(name string, items []Item, broken []RowError, nuls []int) ([]Item, []RowError) {
+	if len(nuls) == 0 {
+		return items, broken
+	}
+	drop := map[int]bool{}
+	for _, l := range nuls {
+		at := -1
+		for i, it := range items {
+			if it.Line <= l && (at < 0 || it.Line >= items[at].Line) {
+				at = i
+			}
 		}
-		if items, rows := parseURLs(name, data); len(items)+len(rows) > 0 {
-			return URLList, items, rows, nil
+		if at >= 0 && !drop[at] {
+			drop[at] = true
+			broken = append(broken, RowError{File: items[at].File, Line: items[at].Line, Err: ErrNULByte})
+		} else if at < 0 {
+			broken = append(broken, RowError{File: name, Line: l, Err: ErrNULByte})
 		}
 	}
-	return "", nil, nil, &unrecognisedError{name}
+	kept := items[:0:0]
+	for i, it := range items {
+		if !drop[i] {
+			kept = append(kept, it)
+		}
+	}
+	sort.SliceStable(broken, func(i, j int) bool { return broken[i].Line < broken[j].Line })
+	return kept, broken
 }
 
 // checkLink trims a link and checks that it is an http(s) address.
@@ -274,38 +511,81 @@ func checkLink(raw string) (string, error) {
 	if link == "" {
 		return "", ErrNoLink
 	}
+	if len(link) > maxField {
+		return "", fmt.Errorf("%w: a link over %s", ErrBadLink, mib(maxField))
+	}
 	if _, err := reader.ParseLink(link); err != nil {
 		return "", fmt.Errorf("%w: %w", ErrBadLink, err)
 	}
 	return link, nil
 }
 
-// parseTime reads the dates exports write: Unix seconds (Pocket,
-// Instapaper, bookmarks) or ISO 8601 with or without a colon in the zone
-// (Wallabag writes "2016-04-20T14:14:32+0200"). Zero when empty or unknown.
+// Dates outside this range are nonsense (a zero, a typo, a wrong unit):
+// no date is better than a wrong one.
+var (
+	earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// parseTime reads the dates exports write: a count since 1970 in seconds
+// (Pocket, Instapaper, bookmarks; with a fraction in GoodLinks),
+// milliseconds, microseconds (Google Bookmarks, Firefox, some linkding
+// and Chrome files) or nanoseconds, told apart by size; or ISO 8601 with
+// or without a colon in the zone (Wallabag writes
+// "2016-04-20T14:14:32+0200", Readwise "2022-12-20 19:47:00.442000+00:00").
+// Zero when empty, unknown or out of range.
 func parseTime(s string) time.Time {
-	s = strings.TrimSpace(s)
+	s = strings.Trim(strings.TrimSpace(s), `"`)
 	if s == "" {
 		return time.Time{}
 	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if n <= 0 || n > 1e11 {
-			// Some exports write milliseconds; anything still out of range
-			// is nonsense, and a wrong date is worse than none.
-			if n > 1e11 && n < 1e14 {
-				return time.UnixMilli(n).UTC()
-			}
-			return time.Time{}
-		}
-		return time.Unix(n, 0).UTC()
+	if f, err := strconv.ParseFloat(s, 64); err == nil && s[0] != '+' && !strings.ContainsAny(s, "eEnN") {
+		return fromEpoch(f)
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05.999999999Z0700",
-		"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02"} {
+	for _, layout := range timeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t
+			return inRange(t)
 		}
 	}
 	return time.Time{}
+}
+
+var timeLayouts = []string{
+	time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05.999999999Z0700",
+	"2006-01-02 15:04:05 Z0700", "2006-01-02 15:04:05 -0700 MST",
+	"2006-01-02 15:04:05", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04Z07:00", "2006-01-02 15:04", "2006-01-02",
+	time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC, time.UnixDate,
+}
+
+// fromEpoch reads a count since 1970 in the unit its size implies.
+func fromEpoch(f float64) time.Time {
+	if math.IsNaN(f) || f <= 0 {
+		return time.Time{}
+	}
+	var t time.Time
+	switch {
+	case f < 1e11: // seconds: until the year 5138
+		sec, frac := math.Modf(f)
+		t = time.Unix(int64(sec), int64(frac*1e9))
+	case f < 1e14: // milliseconds
+		t = time.UnixMilli(int64(f))
+	case f < 1e17: // microseconds
+		t = time.UnixMicro(int64(f))
+	case f < 9e18: // nanoseconds
+		t = time.Unix(0, int64(f))
+	default:
+		return time.Time{}
+	}
+	return inRange(t.UTC())
+}
+
+func inRange(t time.Time) time.Time {
+	if t.Before(earliest) || !t.Before(latest) {
+		return time.Time{}
+	}
+	return t
 }
 
 // splitTags splits a tag list on sep, trimming and dropping empty names.
@@ -317,4 +597,54 @@ func splitTags(s, sep string) []string {
 		}
 	}
 	return tags
+}
+
+// boundItem keeps an item's tags and text within the limits: tags cut to
+// maxTagLen characters and at most maxTags of them, a title cut to
+// maxField.
+func boundItem(it *Item) {
+	tags := make([]string, 0, len(it.Tags))
+	for _, t := range it.Tags {
+		t = strings.Join(strings.Fields(t), " ")
+		if t == "" {
+			continue
+		}
+		if utf8.RuneCountInString(t) > maxTagLen {
+			t = strings.TrimSpace(string([]rune(t)[:maxTagLen]))
+		}
+		tags = append(tags, t)
+	}
+	tags = cleanTags(tags)
+	if len(tags) > maxTags {
+		tags = tags[:maxTags]
+	}
+	it.Tags = tags
+	if len(it.Title) > maxField {
+		it.Title = strings.ToValidUTF8(it.Title[:maxField], "")
+	}
+}
+
+// folderTags is the tag list of a folder path: the folders that are not a
+// service's or browser's root, at most maxFolderDepth of them (the
+// outermost).
+func folderTags(path []string) []string {
+	var tags []string
+	for _, f := range path {
+		if f = strings.TrimSpace(f); f != "" {
+			tags = append(tags, f)
+		}
+		if len(tags) == maxFolderDepth {
+			break
+		}
+	}
+	return tags
+}
+
+// utf16Text converts UTF-16 text with a byte-order mark to UTF-8.
+func utf16Text(data []byte) ([]byte, error) {
+	out, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, errors.New("a UTF-16 file that cannot be read")
+	}
+	return out, nil
 }

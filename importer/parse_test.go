@@ -15,8 +15,9 @@ import (
 type want struct {
 	path, title          string
 	tags                 []string
-	saved                int64 // Unix seconds; 0 for none
-	read, fav, arch, has bool  // has: content from the export
+	saved                int64    // Unix seconds; 0 for none
+	read, fav, arch, has bool     // has: content from the export
+	notes                []string // each note as stored (Note.String)
 }
 
 func TestParse(t *testing.T) {
@@ -74,7 +75,8 @@ func TestParse(t *testing.T) {
 			name: "instapaper", fixture: "instapaper.csv", format: Instapaper,
 			items: []want{
 				{path: "/pages/en.html", title: `An English post, quoted "nicely"`, tags: []string{"reading", "en"}, saved: 1660000000},
-				{path: "/pages/ja.html", title: "日本語の記事", saved: 1650000000, read: true, arch: true},
+				{path: "/pages/ja.html", title: "日本語の記事", saved: 1650000000, read: true, arch: true,
+					notes: []string{"From Instapaper (selection):\na selection, with a comma"}},
 				{path: "/tin-tuc/nang-cao.html", title: "Nâng cao năng lực dự báo", saved: 1642080000, fav: true},
 				{path: "/dead/x.html", title: "Cooking notes", tags: []string{"food", "Recipes"}, saved: 1600000000},
 			},
@@ -86,7 +88,8 @@ func TestParse(t *testing.T) {
 				{path: "/pages/en.html", title: "An English post", saved: 1660000000, read: true},
 				{path: "/tin-tuc/nang-cao.html", title: "Nâng cao năng lực", tags: []string{"Tin tức", "dân vận", "hội nghị"}, saved: 1642080000, read: true},
 				{path: "/pages/ja.html", title: "日本語の記事", tags: []string{"Tin tức", "Nhật Bản"}, saved: 1650000000},
-				{path: "/dead/b.html", title: "Top-level dead", saved: 1600000000, read: true},
+				{path: "/dead/b.html", title: "Top-level dead", saved: 1600000000, read: true,
+					notes: []string{"From bookmarks file (description):\nA description that is not a title"}},
 			},
 			broken: []int{20},
 		},
@@ -112,7 +115,8 @@ func TestParse(t *testing.T) {
 			name: "omnivore zip", fixture: "omnivore", zip: true, format: Omnivore,
 			items: []want{
 				{path: "/gone/omnivore-viet.html", title: "Omnivore: bài tiếng Việt", tags: []string{"omnivore", "tiếng Việt"},
-					saved: time.Date(2023, 2, 3, 4, 5, 6, 0, time.UTC).Unix(), read: true, arch: true, has: true},
+					saved: time.Date(2023, 2, 3, 4, 5, 6, 0, time.UTC).Unix(), read: true, arch: true, has: true,
+					notes: []string{"From Omnivore (highlights):\n> Đoạn đầu tiên được tô sáng.\n> \nĐoạn thứ hai của cùng một chỗ tô sáng. \n\n#quan-trọng\n\nGhi chú của tôi về đoạn này.\n\n> Một chỗ tô sáng khác."}},
 				{path: "/pages/ja.html", title: "日本語の記事 (Omnivore)", saved: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC).Unix()},
 			},
 			broken: []int{38},
@@ -121,7 +125,8 @@ func TestParse(t *testing.T) {
 			name: "omnivore folder", fixture: "omnivore", format: Omnivore,
 			items: []want{
 				{path: "/gone/omnivore-viet.html", title: "Omnivore: bài tiếng Việt", tags: []string{"omnivore", "tiếng Việt"},
-					saved: time.Date(2023, 2, 3, 4, 5, 6, 0, time.UTC).Unix(), read: true, arch: true, has: true},
+					saved: time.Date(2023, 2, 3, 4, 5, 6, 0, time.UTC).Unix(), read: true, arch: true, has: true,
+					notes: []string{"From Omnivore (highlights):\n> Đoạn đầu tiên được tô sáng.\n> \nĐoạn thứ hai của cùng một chỗ tô sáng. \n\n#quan-trọng\n\nGhi chú của tôi về đoạn này.\n\n> Một chỗ tô sáng khác."}},
 				{path: "/pages/ja.html", title: "日本語の記事 (Omnivore)", saved: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC).Unix()},
 			},
 			broken: []int{38},
@@ -208,6 +213,13 @@ func checkItems(t *testing.T, base string, got []Item, want []want) {
 		if it.Line <= 0 || it.File == "" {
 			t.Errorf("item %d: no source position (%q:%d)", i, it.File, it.Line)
 		}
+		var notes []string
+		for _, n := range it.Notes {
+			notes = append(notes, n.String())
+		}
+		if !slices.Equal(notes, w.notes) {
+			t.Errorf("item %d: notes %q, want %q", i, notes, w.notes)
+		}
 	}
 }
 
@@ -232,17 +244,24 @@ func TestParseWallabagMetadata(t *testing.T) {
 func TestParseUnrecognised(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
-		name string
-		data []byte
+		name  string
+		data  []byte
+		looks string
 	}{
-		{"empty.txt", nil},
-		{"notes.txt", mustRead(t, filepath.Join(fixtures, "notes.txt"))},
-		{"unknown.json", mustRead(t, filepath.Join(fixtures, "unknown.json"))},
-		{"empty-array.json", []byte("[]")},
-		{"page.html", []byte("<!DOCTYPE html><html><body><a href='https://x.test/'>x</a></body></html>")},
-		{"photo.png", mustRead(t, filepath.Join(seedDir, "images", "logo.png"))},
-		{"other.csv", []byte("name,email\nAn,an@x.test\n")},
-		{"readme-only.zip", zipBytes(t, map[string]string{"README.txt": "no links here"})},
+		{"empty.txt", nil, "empty"},
+		{"blank.csv", []byte(" \n\r\n\t\n"), "empty"},
+		{"notes.txt", mustRead(t, filepath.Join(fixtures, "notes.txt")), "a text file with no web links in it"},
+		{"unknown.json", mustRead(t, filepath.Join(fixtures, "unknown.json")), "a JSON object with keys note"},
+		{"empty-array.json", []byte("[]"), "an empty JSON list"},
+		{"strings.json", []byte(`["https://x.test/a"]`), "a JSON list of strings"},
+		{"other-list.json", []byte(`[{"name":"An","email":"an@x.test","link":"https://x.test/"}]`), "a JSON list of 1 entries with keys email, link, name"},
+		{"page.html", []byte("<!DOCTYPE html><html><head><title>My page</title></head><body><a href='https://x.test/'>x</a></body></html>"), `a web page titled "My page"`},
+		{"feed.xml", []byte(`<?xml version="1.0"?><rss version="2.0"><channel><link>https://x.test/</link></channel></rss>`), "an XML document (<rss>)"},
+		{"photo.png", mustRead(t, filepath.Join(seedDir, "images", "logo.png")), "a PNG image"},
+		{"other.csv", []byte("name,email\nAn,an@x.test\n"), "a CSV with columns name, email"},
+		// Raindrop's import template is not its export: no excerpt, no signature.
+		{"wide.csv", []byte("a;b;c;d;e;f;g;url\n1;2;3;4;5;6;7;https://x.test/\n"), "a CSV (separated by semicolons) with columns a, b, c, d, e, f…"},
+		{"readme-only.zip", zipBytes(t, map[string]string{"README.txt": "no links here"}), "a ZIP of 1 file (README.txt is a text file with no web links in it)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -254,9 +273,7 @@ func TestParseUnrecognised(t *testing.T) {
 			if !errors.Is(err, ErrUnrecognised) {
 				t.Fatalf("Parse = %v, want ErrUnrecognised", err)
 			}
-			want := tc.name + " is not an export Folio recognises (expected Pocket CSV/HTML, Instapaper CSV, " +
-				"Netscape bookmarks, Wallabag JSON, Omnivore ZIP, or a list of URLs)"
-			if err.Error() != want {
+			if want := path + " is " + tc.looks + ", not an export Folio knows"; err.Error() != want {
 				t.Errorf("message %q, want %q", err.Error(), want)
 			}
 		})

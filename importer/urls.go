@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"time"
 )
 
 var (
@@ -13,10 +14,10 @@ var (
 	bareURL = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'` + "`" + `]+`)
 )
 
-// parseURLs reads a plain text or Markdown list of links: one per line,
+// urls reads a plain text or Markdown list of links: one per line,
 // Markdown links, or links inside sentences. Lines with no http(s) link
 // are headings, notes and blank lines, and are skipped.
-func parseURLs(name string, data []byte) ([]Item, []RowError) {
+func (p *parser) urls(name string, data []byte) ([]Item, []RowError, error) {
 	var (
 		items []Item
 		rows  []RowError
@@ -24,10 +25,17 @@ func parseURLs(name string, data []byte) ([]Item, []RowError) {
 	for i, raw := range bytes.Split(data, []byte("\n")) {
 		line := string(bytes.TrimRight(raw, "\r"))
 		n := i + 1
+		var err error
 		add := func(link, title string) {
-			l, err := checkLink(link)
 			if err != nil {
-				rows = append(rows, RowError{File: name, Line: n, Err: err})
+				return
+			}
+			if err = p.b.row(); err != nil {
+				return
+			}
+			l, lerr := checkLink(link)
+			if lerr != nil {
+				rows = append(rows, RowError{File: name, Line: n, Err: lerr})
 				return
 			}
 			items = append(items, Item{URL: l, Title: strings.TrimSpace(title), File: name, Line: n})
@@ -39,8 +47,11 @@ func parseURLs(name string, data []byte) ([]Item, []RowError) {
 		for _, u := range bareURL.FindAllString(rest, -1) {
 			add(trimURL(u), "")
 		}
+		if err != nil {
+			return nil, nil, err
+		}
 	}
-	return items, rows
+	return items, rows, nil
 }
 
 // trimURL drops the punctuation that ends the sentence around a link, and a
@@ -61,4 +72,16 @@ func trimURL(u string) string {
 		}
 	}
 	return u
+}
+
+// timeParse is time.Parse with the result checked for sense.
+func timeParse(layout, s string) (time.Time, error) {
+	t, err := time.Parse(layout, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, err
+	}
+	if t = inRange(t); t.IsZero() {
+		return t, errOutOfRange
+	}
+	return t, nil
 }
