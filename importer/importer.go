@@ -71,6 +71,9 @@ type Options struct {
 	MarkRead bool
 	// Workers bounds concurrent fetches; zero means DefaultWorkers.
 	Workers int
+	// Feed imports the feed items of a Readwise Reader export too (see
+	// ParseOptions.Feed).
+	Feed bool
 	// Progress, when set, is called after each item. Calls never overlap
 	// but come from Run's worker goroutines, so a window must hand the
 	// value to its own goroutine (fyne.Do) and return quickly.
@@ -104,6 +107,9 @@ type Summary struct {
 	// export's format and the rows that could not be read.
 	Format Format
 	Broken []RowError
+	// Skipped counts entries left out on purpose (Readwise feed items,
+	// unless Options.Feed).
+	Skipped int
 
 	Total int // distinct links in the export
 	// Duplicates counts rows naming a link an earlier row of the same
@@ -128,12 +134,12 @@ type Fetcher = save.Fetcher
 // Import parses the export at path and runs it into lib: Parse then Run,
 // with the format and broken rows in the summary.
 func Import(ctx context.Context, lib *storage.Library, f Fetcher, path string, opts Options) (Summary, error) {
-	format, items, broken, err := Parse(path)
+	e, err := Read(ctx, path, ParseOptions{Feed: opts.Feed})
 	if err != nil {
 		return Summary{}, err
 	}
-	sum, err := Run(ctx, lib, f, items, opts)
-	sum.Format, sum.Broken = format, broken
+	sum, err := Run(ctx, lib, f, e.Items, opts)
+	sum.Format, sum.Broken, sum.Skipped = e.Format, e.Broken, e.Skipped
 	return sum, err
 }
 
@@ -158,6 +164,8 @@ func Run(ctx context.Context, lib *storage.Library, f Fetcher, items []Item, opt
 type library interface {
 	save.Library
 	AddMany(ctx context.Context, items []storage.NewArticle) ([]storage.AddResult, error)
+	Notes(ctx context.Context, articleID int64) ([]storage.Note, error)
+	AddNote(ctx context.Context, articleID int64, text string) (storage.Note, error)
 	Optimize(ctx context.Context) error
 }
 
@@ -323,6 +331,7 @@ func (r *run) one(ctx context.Context, it Item) result {
 	add := storage.AddOptions{
 		Tags: tags, Saved: it.Saved,
 		Read: it.Read || r.opts.MarkRead, Favorite: it.Favorite, Archived: it.Archived,
+		Notes: noteTexts(it.Notes),
 	}
 	if r.opts.NoFetch && it.HTML == "" {
 		// Add finds a link already present by itself; looking it up first
@@ -371,6 +380,11 @@ func (r *run) save(ctx context.Context, req save.Request, out outcome) result {
 	case err != nil:
 		return r.failed(ctx, err)
 	case res.Existed:
+		// Found under its final or canonical address: the export's notes
+		// go to that article too.
+		if err := r.mergeNotes(ctx, res.ID, req.Options.Notes); err != nil {
+			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", res.ID, err))
+		}
 		return result{out: outMerged}
 	}
 	return result{out: out}
@@ -472,7 +486,51 @@ func (r *run) merge(ctx context.Context, id int64, it Item, tags []string) resul
 	if _, err := r.lib.Merge(ctx, id, m); err != nil {
 		return r.failed(ctx, err)
 	}
+	if err := r.mergeNotes(ctx, id, noteTexts(it.Notes)); err != nil {
+		return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
+	}
 	return result{out: outMerged}
+}
+
+// mergeNotes adds the item's notes that article id does not have yet, so
+// that importing the same export again adds none twice.
+func (r *run) mergeNotes(ctx context.Context, id int64, texts []string) error {
+	if len(texts) == 0 {
+		return nil
+	}
+	have, err := r.lib.Notes(ctx, id)
+	if err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(have))
+	for _, n := range have {
+		seen[strings.TrimSpace(n.Text)] = true
+	}
+	for _, t := range texts {
+		if seen[t] {
+			continue
+		}
+		if _, err := r.lib.AddNote(ctx, id, t); err != nil {
+			return err
+		}
+		seen[t] = true
+	}
+	return nil
+}
+
+// noteTexts is notes as stored, each once.
+func noteTexts(notes []Note) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range notes {
+		t := strings.TrimSpace(n.String())
+		if strings.TrimSpace(n.Text) == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
 }
 
 // failed classifies a storage error: cancellation leaves the item for the
@@ -527,6 +585,8 @@ func dedupe(items []Item) ([]Item, int) {
 		if storage.IsLinkTitle(first.Title) && !storage.IsLinkTitle(it.Title) {
 			first.Title = it.Title
 		}
+		first.Notes = append(first.Notes[:len(first.Notes):len(first.Notes)], it.Notes...)
+		first.Highlights = append(first.Highlights[:len(first.Highlights):len(first.Highlights)], it.Highlights...)
 		if first.HTML == "" {
 			first.HTML, first.Byline, first.Lang, first.Published = it.HTML, it.Byline, it.Lang, it.Published
 		}

@@ -135,8 +135,19 @@ func (l *Library) insert(ctx context.Context, w *txWriter, stored *reader.Articl
 	if err := l.fail("tags"); err != nil {
 		return 0, err
 	}
+	var notes []string
+	for _, n := range opts.Notes {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		if _, err := w.ExecContext(ctx, `INSERT INTO notes(article_id, text, created, updated) VALUES (?, ?, ?, ?)`,
+			id, n, encTime(now), encTime(now)); err != nil {
+			return 0, fmt.Errorf("insert note: %w", err)
+		}
+		notes = append(notes, n)
+	}
 	if err := writeSearch(ctx, w, id, stored.Title, stored.Byline, stored.SiteName, stored.Text,
-		strings.Join(names, " "), ""); err != nil {
+		strings.Join(names, " "), strings.Join(notes, "\n")); err != nil {
 		return 0, err
 	}
 	return id, l.fail("search")

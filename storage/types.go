@@ -133,6 +133,9 @@ type AddOptions struct {
 	// person gave before it redirected: a later save of any of them is
 	// recognised as a duplicate.
 	Aliases []string
+	// Notes are stored with the article, in the same transaction (an
+	// import brings the notes an export carried); empty ones are skipped.
+	Notes []string
 }
 
 // SearchResult is one hit of a full-text search.
