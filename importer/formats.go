@@ -39,6 +39,17 @@ var formats = []FormatInfo{
 // to use. The slice is a copy.
 func Formats() []FormatInfo { return append([]FormatInfo(nil), formats...) }
 
+// Service is the service or program whose export f is ("Raindrop.io");
+// empty for a format Folio does not know.
+func (f Format) Service() string {
+	for _, fi := range formats {
+		if fi.Format == f {
+			return fi.Service
+		}
+	}
+	return ""
+}
+
 // describeFormat names a format in a sentence: "a Raindrop.io CSV backup".
 func describeFormat(f Format) string {
 	for _, fi := range formats {

@@ -23,7 +23,7 @@ import (
 )
 
 // importExtensions are the files the Import… dialog offers.
-var importExtensions = []string{".csv", ".html", ".htm", ".json", ".zip", ".txt", ".md"}
+var importExtensions = []string{".csv", ".html", ".htm", ".json", ".jsonlz4", ".zip", ".txt", ".md"}
 
 // importForm holds the option widgets of the Import dialog.
 type importForm struct {
@@ -286,6 +286,9 @@ func exportKind(f importer.Format) string {
 	case importer.URLList:
 		return "list of links"
 	}
+	if s := f.Service(); s != "" {
+		return s + " export"
+	}
 	return "export"
 }
 
@@ -301,8 +304,12 @@ func (f *importFlow) finish(r *importRun, path string, sum importer.Summary, err
 	var msg string
 	switch {
 	case errors.Is(err, importer.ErrUnrecognised):
-		msg = fmt.Sprintf("Folio doesn't recognise %s as an export. It reads Pocket, Instapaper, Omnivore, "+
-			"Wallabag, browser bookmarks and lists of links.", filepath.Base(path))
+		looks := "not a kind of file it knows"
+		if ue := (*importer.UnrecognisedError)(nil); errors.As(err, &ue) {
+			looks = ue.Looks
+		}
+		msg = fmt.Sprintf("Folio doesn't recognise %s as an export: it is %s. Export your library again "+
+			"from the service, in one of the formats Folio reads.", filepath.Base(path), looks)
 	case errors.Is(err, context.Canceled):
 		msg = "Import stopped — import the same file again to finish; nothing will be duplicated."
 		if done := importSentence(sum); done != "" {
@@ -328,8 +335,21 @@ func importFailure(err error, path string) string {
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
 		return fmt.Sprintf("Folio couldn't open %s. Check that the file is still there.", filepath.Base(path))
 	}
-	if errors.Is(err, importer.ErrTooLarge) {
-		return fmt.Sprintf("%s holds a file too large to be an export.", filepath.Base(path))
+	// The importer's own errors say what is wrong once "import PATH: " is
+	// taken off.
+	cause := err.Error()
+	if inner := errors.Unwrap(err); inner != nil {
+		cause = inner.Error()
+	}
+	switch base := filepath.Base(path); {
+	case errors.Is(err, importer.ErrTooLarge):
+		return fmt.Sprintf("%s is too large to be an export (%s).", base, strings.TrimPrefix(cause, "too large: "))
+	case errors.Is(err, importer.ErrNoEntries):
+		return fmt.Sprintf("%s holds no links to import.", base)
+	case errors.Is(err, importer.ErrDamaged):
+		return fmt.Sprintf("Folio couldn't read %s: %s.", base, cause)
+	case errors.Is(err, importer.ErrNotFile):
+		return fmt.Sprintf("%s isn't a file or a folder, so Folio can't import it.", base)
 	}
 	return explain(err)
 }

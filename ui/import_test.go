@@ -156,7 +156,7 @@ func TestImportUnrecognised(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.imported(path, importer.Options{})
-	want := "Folio doesn't recognise photo.png as an export. It reads Pocket, Instapaper, Omnivore, Wallabag, browser bookmarks and lists of links."
+	want := "Folio doesn't recognise photo.png as an export: it is a PNG image. Export your library again from the service, in one of the formats Folio reads."
 	if h.u.imports.message != want {
 		t.Errorf("message = %q, want %q", h.u.imports.message, want)
 	}

@@ -52,7 +52,7 @@ func (e *env) commands() []command {
 		{"export", "write articles as Markdown or PDF files", (*env).cmdExport},
 		{"backup", "write a checked copy of the library (beside it, dated, unless --to)", (*env).cmdBackup},
 		{"check", "check the library file and say what is wrong and what to do", (*env).cmdCheck},
-		{"import", "bring in a Pocket, Instapaper, Omnivore or Wallabag export, bookmarks or a list of URLs", (*env).cmdImport},
+		{"import", "bring in an export from Pocket, Instapaper, Omnivore, Wallabag, Raindrop.io, Readwise, Matter, Karakeep, Linkwarden, GoodLinks, Pinboard, a browser's bookmarks or a list of links", (*env).cmdImport},
 	}
 }
 

@@ -65,8 +65,20 @@ func TestImportUnrecognised(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs := f.run("import", path)
-	if code != exitFailure || !strings.Contains(errs, "not an export Folio recognises") {
+	if code != exitFailure || !strings.Contains(errs, "notes.json is a JSON object with keys hello, not an export Folio knows") ||
+		!strings.Contains(errs, "folio import --formats") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+	// A known export with no rows says so instead of exiting 0 in silence.
+	empty := filepath.Join(t.TempDir(), "part_000000.csv")
+	if err := os.WriteFile(empty, []byte("title,url,time_added,tags,status\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := f.run("import", empty); code != exitFailure || !strings.Contains(errs, "a Pocket CSV export (ZIP or folder of part_*.csv) with no entries: there is nothing to import") {
+		t.Errorf("header-only CSV: exit %d, stderr %q", code, errs)
+	}
+	if code, out, _ := f.run("import", "--formats"); code != 0 || !strings.Contains(out, "Raindrop.io") || !strings.Contains(out, "Settings › Backups") {
+		t.Errorf("--formats: exit %d, %q", code, out)
 	}
 	if code, _, _ := f.run("import"); code != exitUsage {
 		t.Errorf("import without a file: exit %d, want 2", code)
