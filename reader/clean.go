@@ -118,31 +118,18 @@ func isClutter(n *html.Node) bool {
 	return false
 }
 
-// mainNode finds the element that directly holds the most paragraph text:
-// the article body, which no rule may remove.
-func mainNode(root *html.Node) *html.Node {
-	score := map[*html.Node]int{}
-	var best *html.Node
-	for _, p := range elements(root, "p", "pre", "blockquote", "li", "td") {
-		if p.Parent == nil {
-			continue
-		}
-		score[p.Parent] += textLen(p)
-		if best == nil || score[p.Parent] > score[best] {
-			best = p.Parent
-		}
-	}
-	return best
-}
+// maxWidgetShare is the largest share of the article's text one removed
+// widget may hold: a box holding more is the article itself, whatever its
+// class says ("with-sidebar", "has-paywall").
+const maxWidgetShare = 0.35
 
-// removeClutter strips widgets from a parsed page before readability sees
-// it.
-func removeClutter(root *html.Node) {
-	main := mainNode(root)
+// removeClutter strips widgets from the article body readability found.
+func removeClutter(body *html.Node) {
+	total := textLen(body)
 	protected := func(n *html.Node) bool {
-		return main != nil && (n == main || hasAncestorNode(main, n))
+		return float64(textLen(n)) > maxWidgetShare*float64(total)
 	}
-	walk(root, func(n *html.Node) bool {
+	walk(body, func(n *html.Node) bool {
 		switch n.Type {
 		case html.CommentNode:
 			detach(n)
@@ -151,14 +138,8 @@ func removeClutter(root *html.Node) {
 		default:
 			return true
 		}
-		if n.Data == "html" || n.Data == "head" || n.Data == "body" || n.Parent == nil {
+		if n == body {
 			return true
-		}
-		if hasAncestor(n, "head") {
-			return false
-		}
-		if n.Data == "script" && strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") {
-			return false // readability reads its metadata from JSON-LD
 		}
 		if isClutter(n) && !protected(n) {
 			detach(n)
@@ -166,7 +147,7 @@ func removeClutter(root *html.Node) {
 		}
 		return true
 	})
-	removeTeaserBoxes(root, protected)
+	removeTeaserBoxes(body, protected)
 }
 
 // removeTeaserBoxes removes the boxes introduced by a "Related", "Xem

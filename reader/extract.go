@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/itlightning/dateparse"
@@ -24,52 +25,79 @@ const minArticleWeight = 200
 // pageURL. It does no network I/O, so a stored page can be extracted again.
 // Without opts.Force a page with no article text gives ErrNotArticle.
 func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
+	a, _, err := extract(page, pageURL, opts)
+	return a, err
+}
+
+// readings are the two readings of a page Extract weighs: readability's
+// body alone, and the same body after Folio's clean-up.
+type readings struct {
+	plain, cleaned, chosen *candidate
+}
+
+func extract(page []byte, pageURL string, opts Options) (*Article, readings, error) {
+	var rs readings
 	u, err := ParseLink(pageURL)
 	if err != nil {
-		return nil, fmt.Errorf("extract: page address: %w", err)
+		return nil, rs, fmt.Errorf("extract: page address: %w", err)
 	}
 	doc, err := html.Parse(bytes.NewReader(page))
 	if err != nil {
-		return nil, fmt.Errorf("extract %s: parse HTML: %w", u, err)
+		return nil, rs, fmt.Errorf("extract %s: parse HTML: %w", u, err)
 	}
 	meta := readMeta(doc, u)
 	base := meta.base
-
 	resolveImages(doc, base)
-	removeClutter(doc)
 	lead := findLead(doc)
 
 	parser := readability.NewParser()
+	parser.KeepClasses = true // the clean-up reads them; removed before rendering
 	parsed, err := parser.ParseAndMutate(doc, base)
 	if err != nil {
-		return nil, fmt.Errorf("extract %s: %w", u, err)
+		return nil, rs, fmt.Errorf("extract %s: %w", u, err)
 	}
 
 	a := &Article{URL: u.String(), Page: page}
-	body := parsed.Node
-	if body != nil {
-		keepLead(body, lead)
-		cleanBody(body)
-		tidyImages(body, base)
-		removeAttr(body, "id", "class")
-		var buf bytes.Buffer
-		if err := html.Render(&buf, body); err != nil {
-			return nil, fmt.Errorf("extract %s: render HTML: %w", u, err)
-		}
-		a.HTML = Sanitize(buf.String())
-		a.Text = blockText(body)
-	}
-	a.Words, a.ReadingTime = countWords(a.Text)
-	if !isArticleLength(a.Text) && !opts.Force {
-		return nil, fmt.Errorf("%w on %s; use force to save it anyway", ErrNotArticle, u)
-	}
-
 	a.Canonical = meta.canonical
 	a.SiteName = firstOf(parsed.SiteName(), meta.get("og:site_name", "application-name"), u.Hostname())
 	a.Title = trimSiteName(firstOf(parsed.Title(), meta.get("og:title", "twitter:title"), meta.title, u.String()), a.SiteName)
 	a.Byline = firstOf(parsed.Byline(), meta.author())
 	a.Lang = firstOf(parsed.Language(), meta.lang)
 	a.Excerpt = firstOf(parsed.Excerpt(), meta.get("description", "og:description", "twitter:description"))
+	if t, err := parsed.PublishedTime(); err == nil {
+		a.Published = t
+	} else {
+		a.Published = meta.published()
+	}
+
+	if parsed.Node != nil {
+		// readability's body alone is the safe baseline; Folio's clean-up
+		// works on a copy and is kept only if it cost no content.
+		rs.plain = &candidate{body: cloneNode(parsed.Node)}
+		rs.plain.text = blockText(rs.plain.body)
+		rs.cleaned = &candidate{body: parsed.Node}
+		keepLead(rs.cleaned.body, lead)
+		removeClutter(rs.cleaned.body)
+		cleanBody(rs.cleaned.body)
+		rs.cleaned.text = blockText(rs.cleaned.body)
+		rs.chosen = choose(rs.cleaned, rs.plain)
+	} else {
+		rs.chosen = &candidate{}
+	}
+	if body := rs.chosen.body; body != nil {
+		tidyImages(body, base)
+		removeAttr(body, "id", "class")
+		var buf bytes.Buffer
+		if err := html.Render(&buf, body); err != nil {
+			return nil, rs, fmt.Errorf("extract %s: render HTML: %w", u, err)
+		}
+		a.HTML = Sanitize(buf.String())
+		a.Text = rs.chosen.text
+	}
+	a.Words, a.ReadingTime = countWords(a.Text)
+	if !isArticleLength(a.Text) && !opts.Force {
+		return nil, rs, fmt.Errorf("%w on %s; use force to save it anyway", ErrNotArticle, u)
+	}
 	if img := firstOf(parsed.ImageURL(), meta.get("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")); img != "" {
 		if img = absolute(img, base); isHTTP(img) {
 			a.LeadImage = img
@@ -77,12 +105,37 @@ func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
 	} else if imgs := imageURLs(a.HTML); len(imgs) > 0 {
 		a.LeadImage = imgs[0]
 	}
-	if t, err := parsed.PublishedTime(); err == nil {
-		a.Published = t
-	} else {
-		a.Published = meta.published()
+	return a, rs, nil
+}
+
+// candidate is one reading of the page's article: readability's result on
+// a document, with Folio's post-clean applied.
+type candidate struct {
+	body *html.Node // nil when readability found nothing
+	text string
+}
+
+// The clean-up may cost at most these shares of what readability alone
+// found: of its prose (blocks of sentences), and of all its text.
+const (
+	maxLostProse = 0.2
+	maxLostText  = 0.3
+)
+
+// choose returns Folio's cleaned reading unless it cost content that
+// readability alone keeps: more than a small share of its prose or text,
+// or all of its article.
+func choose(cleaned, plain *candidate) *candidate {
+	if plain.body == nil {
+		return cleaned
 	}
-	return a, nil
+	if cleaned.body == nil || !isArticleLength(cleaned.text) && isArticleLength(plain.text) {
+		return plain
+	}
+	if lostProse(plain, cleaned) > maxLostProse || lostText(plain.text, cleaned.text) > maxLostText {
+		return plain
+	}
+	return cleaned
 }
 
 // trimSiteName drops the site's name from a title written as
@@ -262,4 +315,106 @@ func tidyImages(body *html.Node, base *url.URL) {
 			detach(s)
 		}
 	}
+}
+
+// textBlock is one innermost block of an article body.
+type textBlock struct {
+	node  *html.Node
+	text  string
+	links int // runes of link text
+	runes int
+}
+
+// textBlocks lists the innermost blocks of body that hold text directly.
+func textBlocks(body *html.Node) []textBlock {
+	var out []textBlock
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		hasBlockChild := false
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && blockTags[c.Data] {
+				hasBlockChild = true
+				break
+			}
+		}
+		if !hasBlockChild {
+			if t := blockText(n); t != "" {
+				links := 0
+				for _, a := range elements(n, "a") {
+					links += textLen(a)
+				}
+				out = append(out, textBlock{node: n, text: t, links: links, runes: textRunes(t)})
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				visit(c)
+			} else if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+				t := collapse(c.Data)
+				out = append(out, textBlock{node: n, text: t, runes: textRunes(t)})
+			}
+		}
+	}
+	visit(body)
+	return out
+}
+
+// isProse tells a block of sentences from a label, a link or a menu entry.
+func (b textBlock) isProse() bool {
+	if b.links*2 > b.runes {
+		return false
+	}
+	words, cjk := wordsAndCJK(b.text)
+	return words >= 10 || cjk >= 25
+}
+
+func lostProse(plain, cleaned *candidate) float64 {
+	have := map[string]bool{}
+	for _, b := range textBlocks(cleaned.body) {
+		have[normalizeForMatch(b.text)] = true
+	}
+	total, lost := 0, 0
+	for _, b := range textBlocks(plain.body) {
+		if !b.isProse() {
+			continue
+		}
+		total += b.runes
+		if !have[normalizeForMatch(b.text)] {
+			lost += b.runes
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(lost) / float64(total)
+}
+
+// lostText is the share of the words of plain that cleaned lacks.
+func lostText(plain, cleaned string) float64 {
+	have := map[string]int{}
+	for _, w := range strings.FieldsFunc(cleaned, notWordRune) {
+		have[w]++
+	}
+	total, lost := 0, 0
+	for _, w := range strings.FieldsFunc(plain, notWordRune) {
+		total++
+		if have[w] > 0 {
+			have[w]--
+		} else {
+			lost++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(lost) / float64(total)
+}
+
+func notWordRune(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
+}
+
+func normalizeForMatch(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

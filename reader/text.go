@@ -119,6 +119,9 @@ func collapseKeep(s string) string {
 
 // isCJK reports runes of scripts written without spaces between words.
 func isCJK(r rune) bool {
+	if r < 0x0E00 { // below Thai: Latin, Cyrillic, Greek, Arabic, Indic…
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
 
