@@ -123,7 +123,40 @@ func isClutter(n *html.Node) bool {
 // class says ("with-sidebar", "has-paywall").
 const maxWidgetShare = 0.35
 
-// removeClutter strips widgets from the article body readability found.
+// widgetAttr marks, before readability runs, the boxes the rules below see
+// as widgets. Readability merges nested wrappers and so loses the class
+// names that told them; the mark survives on what it keeps (it copies a
+// merged wrapper's attributes to the child). Marking removes nothing:
+// the page readability scores is the page as it came.
+const widgetAttr = "data-folio-widget"
+
+// markWidgets marks the widgets of a whole page.
+func markWidgets(doc *html.Node) {
+	walk(doc, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return n.Type == html.DocumentNode
+		}
+		if n.Data == "head" {
+			return false
+		}
+		if n.Data == "html" || n.Data == "body" {
+			return true
+		}
+		if isClutter(n) {
+			setAttr(n, widgetAttr, "1")
+			return false
+		}
+		return true
+	})
+	forTeaserBoxes(doc, func(n *html.Node) bool { return false }, func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			setAttr(n, widgetAttr, "1")
+		}
+	})
+}
+
+// removeClutter strips widgets from the article body readability found:
+// the boxes marked before it ran and those its rules see now.
 func removeClutter(body *html.Node) {
 	total := textLen(body)
 	protected := func(n *html.Node) bool {
@@ -141,26 +174,26 @@ func removeClutter(body *html.Node) {
 		if n == body {
 			return true
 		}
-		if isClutter(n) && !protected(n) {
+		if (attr(n, widgetAttr) != "" || isClutter(n)) && !protected(n) {
 			detach(n)
 			return false
 		}
 		return true
 	})
-	removeTeaserBoxes(body, protected)
+	forTeaserBoxes(body, protected, detach)
 }
 
-// removeTeaserBoxes removes the boxes introduced by a "Related", "Xem
-// nhiều" or "Comments" heading: the heading's own box when it has one, or
-// else the heading and what follows it up to the next heading.
-func removeTeaserBoxes(root *html.Node, protected func(*html.Node) bool) {
+// forTeaserBoxes finds the boxes introduced by a "Related", "Xem nhiều" or
+// "Comments" heading and hands them to fn: the heading's own box when it
+// has one, or else the heading and what follows it up to the next heading.
+func forTeaserBoxes(root *html.Node, protected func(*html.Node) bool, fn func(*html.Node)) {
 	for _, h := range elements(root, "h1", "h2", "h3", "h4", "h5", "h6", "header", "strong", "span", "div") {
 		if h.Parent == nil || !isTeaserHeading(h) {
 			continue
 		}
 		box := h.Parent
-		if box.Type == html.ElementNode && box.Data != "body" && box.Data != "article" && box.Data != "main" && !protected(box) && firstElementChild(box) == h {
-			detach(box)
+		if box.Type == html.ElementNode && box.Data != "body" && box.Data != "article" && box.Data != "main" && box != root && !protected(box) && firstElementChild(box) == h {
+			fn(box)
 			continue
 		}
 		if h.Data == "span" || h.Data == "strong" || h.Data == "div" {
@@ -175,10 +208,10 @@ func removeTeaserBoxes(root *html.Node, protected func(*html.Node) bool) {
 			if s.Type == html.ElementNode && protected(s) {
 				break
 			}
-			detach(s)
+			fn(s)
 			s = next
 		}
-		detach(h)
+		fn(h)
 	}
 }
 

@@ -49,6 +49,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 	base := meta.base
 	resolveImages(doc, base)
 	lead := findLead(doc)
+	markWidgets(doc)
 
 	parser := readability.NewParser()
 	parser.KeepClasses = true // the clean-up reads them; removed before rendering
@@ -87,6 +88,10 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 	if body := rs.chosen.body; body != nil {
 		tidyImages(body, base)
 		removeAttr(body, "id", "class")
+		walk(body, func(n *html.Node) bool {
+			removeAttr(n, "class", widgetAttr)
+			return true
+		})
 		var buf bytes.Buffer
 		if err := html.Render(&buf, body); err != nil {
 			return nil, rs, fmt.Errorf("extract %s: render HTML: %w", u, err)

@@ -17,10 +17,27 @@ var leadWords = map[string]bool{
 	"abstract": true, "excerpt": true, "description": true,
 }
 
-// findLead returns a copy of the page's standfirst, if it has one inside an
-// <article> or <main>, taken before readability rearranges the page.
-func findLead(doc *html.Node) *html.Node {
-	var lead *html.Node
+// notLeadWords mark boxes that look like a standfirst by their class but
+// are about the author or another story.
+var notLeadWords = map[string]bool{
+	"author": true, "bio": true, "byline": true, "profile": true, "teaser": true,
+	"related": true, "card": true, "promo": true,
+}
+
+// standfirst is the page's standfirst as found before readability, and the
+// start of the paragraph that follows it: a standfirst introduces the body,
+// so it is put back only when the body begins with that paragraph.
+type standfirst struct {
+	node *html.Node // a copy
+	next string
+}
+
+// findLead returns the page's standfirst, if it has one inside an
+// <article> or <main>, taken before readability rearranges the page. A
+// heading is a subheading, not a standfirst; a box in a teaser card (with
+// a linked headline) or about the author is not one either.
+func findLead(doc *html.Node) *standfirst {
+	var lead *standfirst
 	walk(doc, func(n *html.Node) bool {
 		if lead != nil {
 			return false
@@ -33,34 +50,95 @@ func findLead(doc *html.Node) *html.Node {
 		}
 		isLead := strings.Contains(attr(n, "itemprop"), "description")
 		for _, w := range classWords(n) {
+			if notLeadWords[w] {
+				return true
+			}
 			isLead = isLead || leadWords[w]
 		}
 		if !isLead || !hasAncestor(n, "article", "main") {
 			return true
 		}
-		if l := textLen(n); l >= 40 && l <= 1500 && len(elements(n, "p", "div")) <= 3 {
-			lead = cloneNode(n)
+		l := textLen(n)
+		if l < 40 || l > 1500 || len(elements(n, "p", "div")) > 3 {
+			return true
+		}
+		if headingLevel(n) > 0 || len(elements(n, "h1", "h2", "h3", "h4", "h5", "h6")) > 0 || hasAncestor(n, "a", "h1", "h2", "h3", "h4", "h5", "h6") || inTeaserCard(n) {
 			return false
 		}
-		return true
+		links := 0
+		for _, a := range elements(n, "a") {
+			links += textLen(a)
+		}
+		if links*2 > l {
+			return false
+		}
+		lead = &standfirst{node: cloneNode(n), next: followingParagraph(n)}
+		return false
 	})
 	return lead
 }
 
+// inTeaserCard tells a box that sits beside a linked headline: the summary
+// of another story in a list.
+func inTeaserCard(n *html.Node) bool {
+	for p, depth := n.Parent, 0; p != nil && depth < 2; p, depth = p.Parent, depth+1 {
+		for _, h := range elements(p, "h2", "h3", "h4", "h5", "h6") {
+			if first(h, "a") != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// followingParagraph returns the text of the first paragraph after n in
+// document order, or "".
+func followingParagraph(n *html.Node) string {
+	for cur := n; cur != nil; cur = cur.Parent {
+		for s := cur.NextSibling; s != nil; s = s.NextSibling {
+			if s.Type != html.ElementNode {
+				continue
+			}
+			for _, p := range elements(s, "p") {
+				if textLen(p) >= 20 {
+					return textOf(p)
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // keepLead puts the standfirst back at the top of the article body when
-// readability left it out.
-func keepLead(body, lead *html.Node) {
-	if lead == nil {
+// readability left it out and the body starts where the standfirst led.
+func keepLead(body *html.Node, lead *standfirst) {
+	if lead == nil || lead.next == "" {
 		return
 	}
-	text := textOf(lead)
-	if strings.Contains(textOf(body), text) {
+	text := textOf(lead.node)
+	bodyText := textOf(body)
+	if strings.Contains(bodyText, text) {
 		return
 	}
+	// The paragraph after the standfirst must open the body.
+	start := 0
+	for i, p := range elements(body, "p") {
+		if i >= 3 {
+			return
+		}
+		if textOf(p) == lead.next {
+			break
+		}
+		start++
+	}
+	if start >= len(elements(body, "p")) {
+		return
+	}
+	src := cloneNode(lead.node)
 	p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
-	for c := lead.FirstChild; c != nil; {
+	for c := src.FirstChild; c != nil; {
 		next := c.NextSibling
-		lead.RemoveChild(c)
+		src.RemoveChild(c)
 		p.AppendChild(c)
 		c = next
 	}
