@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/itlightning/dateparse"
@@ -80,6 +81,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 		keepLead(rs.cleaned.body, lead)
 		removeClutter(rs.cleaned.body)
 		cleanBody(rs.cleaned.body)
+		rs.cleaned.removed = tidyBody(rs.cleaned.body, articleFacts{title: a.Title, byline: a.Byline, urls: []string{a.URL, a.Canonical}})
 		rs.cleaned.text = blockText(rs.cleaned.body)
 		rs.chosen = choose(rs.cleaned, rs.plain)
 	} else {
@@ -116,8 +118,9 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 // candidate is one reading of the page's article: readability's result on
 // a document, with Folio's post-clean applied.
 type candidate struct {
-	body *html.Node // nil when readability found nothing
-	text string
+	removed []removal  // what the clean-up's block rules took out
+	body    *html.Node // nil when readability found nothing
+	text    string
 }
 
 // The clean-up may cost at most these shares of what readability alone
@@ -371,7 +374,20 @@ func (b textBlock) isProse() bool {
 		return false
 	}
 	words, cjk := wordsAndCJK(b.text)
-	return words >= 10 || cjk >= 25
+	return (words >= 10 || cjk >= 25) && endsSentence(b.text)
+}
+
+// endsSentence tells text that ends as a sentence does, in any script:
+// headlines, teasers and menu entries mostly do not.
+func endsSentence(t string) bool {
+	t = strings.TrimRightFunc(t, func(r rune) bool {
+		return isSpace(r) || strings.ContainsRune("\"'”’»)]*", r) || unicode.Is(unicode.So, r)
+	})
+	if t == "" {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return unicode.Is(unicode.Sentence_Terminal, r) || r == ':' || r == ';' || r == '…'
 }
 
 func lostProse(plain, cleaned *candidate) float64 {
@@ -380,12 +396,23 @@ func lostProse(plain, cleaned *candidate) float64 {
 		have[normalizeForMatch(b.text)] = true
 	}
 	total, lost := 0, 0
+	all := ""
 	for _, b := range textBlocks(plain.body) {
 		if !b.isProse() {
 			continue
 		}
 		total += b.runes
-		if !have[normalizeForMatch(b.text)] {
+		t := normalizeForMatch(b.text)
+		if have[t] {
+			continue
+		}
+		// A block the clean-up trimmed (a credit off a caption) is kept
+		// when most of it is still there.
+		if all == "" {
+			all = normalizeForMatch(cleaned.text)
+		}
+		r := []rune(t)
+		if !strings.Contains(all, string(r[:len(r)*4/5])) {
 			lost += b.runes
 		}
 	}

@@ -1,0 +1,342 @@
+package reader
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+)
+
+// The rules here work on readability's article body, block by block,
+// and remove what is text of the page rather than of the article: a
+// caption printed again by a gallery, gallery counters and buttons, photo
+// credits, and the headline, byline, date or address printed again above
+// the first paragraph. They look at the text and its place, not at class
+// names, so they hold across sites and languages; each removal is
+// recorded so the guard in Extract and the scorer can see what fired.
+
+// removal is one thing the clean-up took out of the body.
+type removal struct {
+	rule string
+	text string
+}
+
+// articleFacts are what the page says about its article, for recognising
+// them when the body repeats them.
+type articleFacts struct {
+	title, byline string
+	urls          []string // the page's own addresses
+}
+
+// counterText matches a gallery counter: "1 of 23", "Image 1 of / 23",
+// "2/9", "1of4", "Photo 3 de 12", "Bild 2 von 5".
+var counterText = regexp.MustCompile(`(?i)^(\pL+\s*)?\d{1,3}\s*(\pL{1,4}|[/／|]|\pL{1,4}\s*[/／|])\s*\d{1,3}$`)
+
+// uiWords are the whole text of a gallery's or player's controls, in the
+// languages Folio's users read.
+var uiWords = map[string]bool{
+	"close": true, "caption": true, "hide caption": true, "toggle caption": true, "show caption": true,
+	"expand": true, "enlarge": true, "zoom": true, "fullscreen": true, "full screen": true,
+	"previous": true, "prev": true, "next": true, "play": true, "pause": true, "replay": true,
+	"view gallery": true, "open gallery": true, "view all": true, "see all": true, "launch gallery": true,
+	"advertisement": true, "advertising": true, "ad": true, "sponsored": true, "loading": true,
+	"back to top": true, "print": true, "copy link": true, "skip ad": true, "skip": true,
+	"schließen": true, "weiter": true, "zurück": true, "vollbild": true, "anzeige": true, "werbung": true,
+	"fermer": true, "suivant": true, "précédent": true, "agrandir": true, "publicité": true,
+	"cerrar": true, "siguiente": true, "anterior": true, "publicidad": true,
+	"fechar": true, "próximo": true, "publicidade": true,
+	"chiudi": true, "avanti": true, "indietro": true, "pubblicità": true,
+	"đóng": true, "tiếp": true, "quảng cáo": true, "xem thêm": true,
+	"閉じる": true, "次へ": true, "前へ": true, "広告": true, "拡大": true,
+	"关闭": true, "广告": true, "닫기": true, "광고": true,
+}
+
+// creditWords are class words of photo credits.
+var creditWords = map[string]bool{
+	"credit": true, "credits": true, "copyright": true, "photographer": true, "courtesy": true,
+}
+
+// creditText matches a credit line: "Photo: …", "Credit: …", "Foto: …",
+// "© Reuters", "Image: Getty".
+var creditText = regexp.MustCompile(`(?i)^(\(?(photo|photos|photograph|image|images|picture|credit|credits|foto|fotos|bild|bilder|crédit|crédito|créditos|ảnh|nguồn ảnh|写真|画像|提供)\s*(:|：|by\b|credit\b)|©|\(c\)\s)`)
+
+// creditTail matches a credit at the end of a caption: "(Image: GETTY)",
+// "Credit: Vesti".
+var creditTail = regexp.MustCompile(`(?i)\s*(\((photo|image|picture|credit|foto|bild|ảnh)s?\s*:[^()]{1,80}\)|(photo|image|credit|foto|bild)\s*:\s*[^.:]{1,60})\s*$`)
+
+// tidyBody applies the rules to body and returns what they removed.
+func tidyBody(body *html.Node, facts articleFacts) []removal {
+	var out []removal
+	drop := func(n *html.Node, rule string) {
+		out = append(out, removal{rule: rule, text: textOf(n)})
+		detach(n)
+	}
+	// Controls, counters and credits, wherever they are.
+	walk(body, func(n *html.Node) bool {
+		if n == body {
+			return true
+		}
+		switch n.Type {
+		case html.TextNode:
+			t := collapse(n.Data)
+			if inFigure(n) && (counterText.MatchString(t) || isNumber(t)) {
+				drop(n, "counter")
+			}
+			return false
+		case html.ElementNode:
+		default:
+			return false
+		}
+		if len(elements(n, "img", "picture", "video", "iframe", "svg")) > 0 {
+			return true
+		}
+		t := textOf(n)
+		switch {
+		case t == "":
+			return true
+		case uiWords[strings.ToLower(strings.Trim(t, " .…:>»›×✕"))]:
+			drop(n, "ui")
+			return false
+		case counterText.MatchString(t) && (inFigure(n) || blockTags[n.Data] || n.Data == "span"):
+			drop(n, "counter")
+			return false
+		case isNumber(t) && inFigure(n):
+			drop(n, "counter")
+			return false
+		case hasWord(n, creditWords) && len([]rune(t)) <= 150:
+			drop(n, "credit")
+			return false
+		case creditText.MatchString(t) && len(strings.Fields(t)) <= 12 && (inFigure(n) || blockTags[n.Data]):
+			drop(n, "credit")
+			return false
+		}
+		return true
+	})
+	// Credits at the end of a caption.
+	for _, c := range elements(body, "figcaption") {
+		for t := lastText(c); t != nil; t = nil {
+			if loc := creditTail.FindStringIndex(t.Data); loc != nil && loc[0] > 0 {
+				out = append(out, removal{rule: "credit", text: t.Data[loc[0]:]})
+				t.Data = t.Data[:loc[0]]
+			}
+		}
+	}
+	out = append(out, dropRepeats(body)...)
+	out = append(out, dropHeadAndTail(body, facts)...)
+	return out
+}
+
+// dropRepeats keeps the first of captions printed more than once: under
+// the photo and again in the gallery, or the same caption under every
+// photo; and of a pull quote that repeats a paragraph. Other repeated
+// blocks stay: an interview may ask each guest the same question.
+func dropRepeats(body *html.Node) []removal {
+	var out []removal
+	seen := map[string]bool{}
+	for _, b := range textBlocks(body) {
+		if b.runes < 25 || b.node == body {
+			continue
+		}
+		key := strings.ToLower(normalizeForMatch(b.text))
+		if !seen[key] {
+			seen[key] = true
+			continue
+		}
+		if b.node.Parent != nil && (isCaptionLike(b.node) || b.node.Data == "blockquote" || hasAncestor(b.node, "blockquote")) && normalizeForMatch(blockText(b.node)) == normalizeForMatch(b.text) {
+			out = append(out, removal{rule: "repeat", text: b.text})
+			detach(b.node)
+		}
+	}
+	return out
+}
+
+// dropHeadAndTail removes, above the first paragraph of prose, the lines
+// that repeat the page's headline, byline, date or address and the
+// reading time; below the last, the lines that are only an address (an
+// author's e-mail or profile link). A byline under the article is the
+// article's signature and stays.
+func dropHeadAndTail(body *html.Node, facts articleFacts) []removal {
+	blocks := textBlocks(body)
+	firstProse, lastProse := -1, -1
+	for i, b := range blocks {
+		if b.isProse() {
+			if firstProse < 0 {
+				firstProse = i
+			}
+			lastProse = i
+		}
+	}
+	if firstProse < 0 {
+		return nil
+	}
+	var out []removal
+	check := func(b textBlock, head bool) {
+		if b.node == body || b.node.Parent == nil || len(elements(b.node, "img", "picture", "video", "iframe")) > 0 {
+			return
+		}
+		if normalizeForMatch(blockText(b.node)) != normalizeForMatch(b.text) {
+			return // loose text in a container with other blocks
+		}
+		rule := ""
+		switch {
+		case isAddressLine(b.text, facts):
+			rule = "address"
+		case head && facts.title != "" && sameText(b.text, facts.title):
+			rule = "title"
+		case head && isBylineLine(b.text, facts.byline):
+			rule = "byline"
+		case head && isDateLine(b.text, facts.byline):
+			rule = "date"
+		case head && readingTime.MatchString(b.text):
+			rule = "reading-time"
+		}
+		if rule != "" {
+			out = append(out, removal{rule: rule, text: b.text})
+			detach(b.node)
+		}
+	}
+	for _, b := range blocks[:firstProse] {
+		check(b, true)
+	}
+	for _, b := range blocks[lastProse+1:] {
+		check(b, false)
+	}
+	return out
+}
+
+var readingTime = regexp.MustCompile(`(?i)^(\pL+\s+){0,3}(\d+\s*(min|mins|minute|minutes|minuto|minutos|minuten|phút)\.?\s*(read|de lecture|de leitura|de lectura|lesezeit|đọc)?|(reading time|tempo de leitura|temps de lecture|tiempo de lectura|lesezeit|thời gian đọc)\s*[:：]?\s*\d+.{0,12}|読了時間.{0,10})$`)
+
+var (
+	urlLine     = regexp.MustCompile(`(?i)^(https?://|www\.)\S+$|^[\pL\pN.-]+\.[a-z]{2,}(/\S*)?$`)
+	emailLine   = regexp.MustCompile(`^\S+@\S+\.\S+$`)
+	yearOrDay   = regexp.MustCompile(`\b(19|20)\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}[:h]\d\d\b|\d+\s*(年|月|日)|\b\d+\s*(min|mins|hours?|days?|weeks?)\s+ago\b`)
+	digitGroups = regexp.MustCompile(`\d+`)
+	agoText     = regexp.MustCompile(`(?i)\bago\b|\btrước\b|\bvor\b|\bil y a\b|\bhace\b|\bhá\b|前`)
+	bylineBy    = regexp.MustCompile(`(?i)^(by|von|par|por|di|door|av|af|przez|bởi|tác giả|viết bởi)\s*:?\s+`)
+)
+
+// isAddressLine tells a block that is only a web address or an e-mail
+// address, or the page's own address.
+func isAddressLine(t string, facts articleFacts) bool {
+	t = strings.TrimSpace(t)
+	for _, u := range facts.urls {
+		if u != "" && strings.TrimRight(t, "/") == strings.TrimRight(u, "/") {
+			return true
+		}
+	}
+	return !strings.ContainsAny(t, " \t\n") && (urlLine.MatchString(t) || emailLine.MatchString(t))
+}
+
+func sameText(a, b string) bool {
+	return strings.EqualFold(normalizeForMatch(strings.Trim(a, " .")), normalizeForMatch(strings.Trim(b, " .")))
+}
+
+// isBylineLine tells "By Jane Doe", "JANE DOE" when the byline is Jane
+// Doe, "Par Jean Dupont".
+func isBylineLine(t, byline string) bool {
+	if len(strings.Fields(t)) > 12 || strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "Jr.") {
+		return false
+	}
+	rest := bylineBy.ReplaceAllString(t, "")
+	if byline != "" && (sameText(t, byline) || sameText(rest, byline)) {
+		return true
+	}
+	if rest == t {
+		return false
+	}
+	// "By" and up to five capitalised names, joined by "and", commas.
+	names := 0
+	for _, w := range strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == ',' || r == '|' }) {
+		r := []rune(w)[0]
+		switch {
+		case unicode.IsUpper(r):
+			names++
+		case len(w) <= 4: // and, und, et, y, e, và
+		default:
+			return false
+		}
+	}
+	return names >= 1 && names <= 6
+}
+
+// isDateLine tells a line that is a date, maybe with its labels and the
+// byline: "Updated Nov 19, 9:41 AM; Posted Nov 18", "PUBLISHED: 10:48,
+// Tue, Nov 19, 2019", "segunda-feira, 22 de janeiro de 2018 às 0:13".
+func isDateLine(t, byline string) bool {
+	if len([]rune(t)) > 120 || !yearOrDay.MatchString(t) || len(digitGroups.FindAllString(t, 3)) < 2 && !agoText.MatchString(t) {
+		return false
+	}
+	if byline != "" {
+		t = strings.ReplaceAll(strings.ToLower(t), strings.ToLower(byline), " ")
+	}
+	words := 0
+	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
+		if len([]rune(w)) > 1 {
+			words++
+		}
+	}
+	return words <= 9 && !strings.HasSuffix(strings.TrimSpace(t), ".") || words <= 4
+}
+
+var captionWords = map[string]bool{
+	"caption": true, "captions": true, "figcaption": true, "gallery": true, "slide": true, "slideshow": true,
+	"carousel": true, "photo": true, "image": true, "media": true, "credit": true, "legend": true,
+	"pullquote": true, "quote": true,
+}
+
+// isCaptionLike tells a block that belongs to an image: in a figure, beside
+// an image in the same box, or in a box named for captions or galleries.
+func isCaptionLike(n *html.Node) bool {
+	if inFigure(n) {
+		return true
+	}
+	for p, depth := n, 0; p != nil && depth < 3; p, depth = p.Parent, depth+1 {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		if hasWord(p, captionWords) {
+			return true
+		}
+		if depth > 0 && len(elements(p, "img", "picture")) > 0 && textLen(p) < 2*textLen(n)+40 {
+			return true
+		}
+	}
+	return false
+}
+
+func isNumber(t string) bool {
+	if t == "" || len(t) > 3 {
+		return false
+	}
+	for _, r := range t {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func inFigure(n *html.Node) bool {
+	return hasAncestor(n, "figure", "figcaption") || n.Type == html.ElementNode && (n.Data == "figure" || n.Data == "figcaption")
+}
+
+func hasWord(n *html.Node, set map[string]bool) bool {
+	for _, w := range classWords(n) {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func lastText(n *html.Node) *html.Node {
+	var last *html.Node
+	walk(n, func(c *html.Node) bool {
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
+			last = c
+		}
+		return true
+	})
+	return last
+}
