@@ -14,9 +14,23 @@ import (
 // must not panic, and what it returns must hold: a format with no error,
 // only http(s) links, items with a line, rows with a reason.
 func FuzzParseReader(f *testing.F) {
-	for _, name := range []string{"pocket/part_000000.csv", "pocket/part_000001.csv", "pocket.html", "instapaper.csv",
-		"bookmarks.html", "bookmarks-firefox.html", "wallabag.json", "omnivore/metadata_0_to_49.json", "urls.md",
-		"unknown.json", "notes.txt"} {
+	// Every fixture file, so that each new format is fuzzed from its own
+	// shape.
+	seeds := []string{"pocket/part_000000.csv", "pocket/part_000001.csv", "omnivore/metadata_0_to_49.json",
+		"omnivore/highlights/omnivore-bai-viet.md"}
+	entries, err := os.ReadDir(fixtures)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			seeds = append(seeds, e.Name())
+		}
+	}
+	if len(seeds) < 29 {
+		f.Fatalf("only %d fixtures to seed from", len(seeds))
+	}
+	for _, name := range seeds {
 		f.Add(name, mustRead(f, filepath.Join(fixtures, name)))
 	}
 	f.Add("pocket.zip", zipFixture(f, "pocket"))

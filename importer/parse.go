@@ -149,7 +149,7 @@ func Parse(path string) (Format, []Item, []RowError, error) {
 
 // Read is Parse with a context, which stops it, and options.
 func Read(ctx context.Context, path string, opts ParseOptions) (*Export, error) {
-	p := &parser{b: budget{ctx: ctx}, opts: opts}
+	p := &parser{b: newBudget(ctx), opts: opts}
 	e, err := p.path(path)
 	if err != nil {
 		return nil, named(path, err)
@@ -196,8 +196,8 @@ func (p *parser) path(path string) (*Export, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	if fi.Size() > maxFile {
-		return nil, tooLarge("%s, over %s", mib(fi.Size()), mib(maxFile))
+	if fi.Size() > p.b.maxFile {
+		return nil, tooLarge("%s, over %s", mib(fi.Size()), mib(p.b.maxFile))
 	}
 	data, err := p.b.read(f)
 	if err != nil {
@@ -212,7 +212,7 @@ func ParseReader(name string, r io.Reader) (Format, []Item, []RowError, error) {
 	if name == "" {
 		name = "export" // messages and row errors must say where
 	}
-	p := &parser{b: budget{ctx: context.Background()}}
+	p := &parser{b: newBudget(context.Background())}
 	e, err := p.reader(name, r)
 	if err != nil {
 		return "", nil, nil, named(name, err)
@@ -241,10 +241,14 @@ type parser struct {
 	opts ParseOptions
 }
 
-func isZip(b []byte) bool { return bytes.HasPrefix(b, []byte("PK\x03\x04")) }
+// isZip reports a ZIP by its first bytes: a file's header, or the end of
+// the directory of an empty ZIP.
+func isZip(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("PK\x05\x06"))
+}
 
 func (p *parser) zip(name string, zr *zip.Reader) (*Export, error) {
-	if err := checkZip(zr); err != nil {
+	if err := p.b.checkZip(zr); err != nil {
 		return nil, err
 	}
 	return p.fsys(name, "ZIP", zr)
@@ -273,8 +277,8 @@ func (p *parser) fsys(name, kind string, fsys fs.FS) (*Export, error) {
 		if strings.HasPrefix(base, ".") || !d.Type().IsRegular() {
 			return nil
 		}
-		if len(files) >= maxFiles {
-			return tooLarge("more than %d files", maxFiles)
+		if len(files) >= p.b.maxFiles {
+			return tooLarge("more than %d files", p.b.maxFiles)
 		}
 		if strings.HasPrefix(base, "metadata_") && strings.HasSuffix(base, ".json") {
 			metas = append(metas, pth)
@@ -351,10 +355,13 @@ func (p *parser) entry(fsys fs.FS, name string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", name, unwrapPath(err))
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > maxFile {
-		return nil, tooLarge("%s is %s, over %s", name, mib(fi.Size()), mib(maxFile))
+	if fi, err := f.Stat(); err == nil && fi.Size() > p.b.maxFile {
+		return nil, tooLarge("%s is %s, over %s", name, mib(fi.Size()), mib(p.b.maxFile))
 	}
 	data, err := p.b.read(f)
+	if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrAlgorithm) {
+		return nil, damagedf("%s in the ZIP cannot be read (%v): download the export again", name, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}

@@ -64,14 +64,21 @@ type budget struct {
 	total int64 // bytes read so far
 	files int
 	rows  int
+	// the limits, the constants above (tests lower them)
+	maxFile, maxTotal int64
+	maxFiles, maxRows int
+}
+
+func newBudget(ctx context.Context) budget {
+	return budget{ctx: ctx, maxFile: maxFile, maxTotal: maxTotal, maxFiles: maxFiles, maxRows: maxRows}
 }
 
 // row counts one entry read or broken, and checks the context every few
 // hundred rows so that a long parse can be cancelled.
 func (b *budget) row() error {
 	b.rows++
-	if b.rows > maxRows {
-		return tooLarge("more than %d entries (the limit for one export)", maxRows)
+	if b.rows > b.maxRows {
+		return tooLarge("more than %d entries, the limit for one export", b.maxRows)
 	}
 	if b.rows%256 == 0 {
 		return b.ctx.Err()
@@ -83,20 +90,20 @@ func (b *budget) row() error {
 // maxTotal for the import, and stopping when ctx is cancelled.
 func (b *budget) read(r io.Reader) ([]byte, error) {
 	b.files++
-	if b.files > maxFiles {
-		return nil, tooLarge("more than %d files", maxFiles)
+	if b.files > b.maxFiles {
+		return nil, tooLarge("more than %d files", b.maxFiles)
 	}
-	limit := min(int64(maxFile), maxTotal-b.total)
+	limit := min(b.maxFile, b.maxTotal-b.total)
 	data, err := io.ReadAll(io.LimitReader(ctxReader{b.ctx, r}, limit+1))
 	b.total += int64(len(data))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		if limit < maxFile {
-			return nil, tooLarge("over %s in all", mib(maxTotal))
+		if limit < b.maxFile {
+			return nil, tooLarge("over %s in all", mib(b.maxTotal))
 		}
-		return nil, tooLarge("over %s", mib(maxFile))
+		return nil, tooLarge("over %s", mib(b.maxFile))
 	}
 	return data, nil
 }
@@ -117,18 +124,18 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // checkZip refuses a ZIP by its directory, before reading anything: too
 // many files, or sizes declared over the limits. The sizes can lie; every
 // read is counted as well.
-func checkZip(zr *zip.Reader) error {
-	if len(zr.File) > maxFiles {
-		return tooLarge("%d files, more than the %d an export may hold", len(zr.File), maxFiles)
+func (b *budget) checkZip(zr *zip.Reader) error {
+	if len(zr.File) > b.maxFiles {
+		return tooLarge("%d files, more than the %d an export may hold", len(zr.File), b.maxFiles)
 	}
 	var total uint64
 	for _, f := range zr.File {
-		if f.UncompressedSize64 > maxFile {
-			return tooLarge("%s expands to %s, over %s", f.Name, mib(int64(min(f.UncompressedSize64, 1<<62))), mib(maxFile))
+		if f.UncompressedSize64 > uint64(b.maxFile) {
+			return tooLarge("%s expands to %s, over %s", f.Name, mib(int64(min(f.UncompressedSize64, 1<<62))), mib(b.maxFile))
 		}
 		total += f.UncompressedSize64
-		if total > maxTotal {
-			return tooLarge("its files expand to over %s", mib(maxTotal))
+		if total > uint64(b.maxTotal) {
+			return tooLarge("its files expand to over %s", mib(b.maxTotal))
 		}
 	}
 	return nil
