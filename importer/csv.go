@@ -53,7 +53,7 @@ func sniffTable(data []byte) *table {
 		}
 		ok := true
 		for _, h := range head {
-			if len(h) > 64 || strings.Contains(h, "://") || strings.Contains(h, "\n") {
+			if !columnName(h) {
 				ok = false
 				break
 			}
@@ -80,6 +80,19 @@ func sniffTable(data []byte) *table {
 		}
 	}
 	return best
+}
+
+// columnName reports whether h can be a column's name rather than prose or
+// a link: short, one line, not a Markdown heading or item, not a sentence.
+func columnName(h string) bool {
+	h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+	if len(h) > 64 || strings.Contains(h, "://") || strings.ContainsAny(h, "\n\r") || len(strings.Fields(h)) > 4 {
+		return false
+	}
+	if h != "" && (strings.IndexByte("#-*>", h[0]) >= 0 || strings.IndexByte(".!?", h[len(h)-1]) >= 0) {
+		return false
+	}
+	return true
 }
 
 // csvFormat tells the CSV exports apart by their own columns. Pocket's

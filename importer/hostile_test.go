@@ -315,3 +315,13 @@ func TestParseTagBounds(t *testing.T) {
 		t.Errorf("%d tags, first %q, last %d long; want %d folders and the tag cut to %d", len(tags), tags[0], len(tags[len(tags)-1]), maxFolderDepth, maxTagLen)
 	}
 }
+
+// TestParseProseIsNotATable: a list of links whose first lines are prose
+// with commas is a list of links, not a CSV of unknown columns.
+func TestParseProseIsNotATable(t *testing.T) {
+	data := "# Reading, mostly\n\nSome intro, with a comma.\n- https://x.test/a\n- [B, too](https://x.test/b)\n"
+	format, items, _, err := ParseReader("links.md", strings.NewReader(data))
+	if err != nil || format != URLList || len(items) != 2 {
+		t.Errorf("%q, %d items, %v; want a list of 2 links", format, len(items), err)
+	}
+}

@@ -289,6 +289,8 @@ func (p *parser) fsys(name, kind string, fsys fs.FS) (*Export, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Exports known by a file they hold, read as a whole folder: Omnivore's
+	// metadata files (Folio's own archive export belongs here too).
 	if len(metas) > 0 {
 		return p.omnivore(fsys, metas)
 	}

@@ -227,16 +227,17 @@ func (f *importFlow) importFrom(path string, opts importer.Options) *importRun {
 		defer cancel()
 		// Import is Parse then Run; done in two steps here so the row can
 		// name the export's kind while its links are fetched.
-		format, items, broken, err := importer.Parse(path)
+		// Read with ctx, so that Cancel stops a long read too.
+		e, err := importer.Read(ctx, path, importer.ParseOptions{Feed: opts.Feed})
 		if err != nil {
 			return func() { f.finish(r, path, importer.Summary{}, err) }
 		}
 		f.u.bg.ui(func() {
-			r.what = exportKind(format)
-			f.progress(r, importer.Progress{Total: len(items), Left: len(items)})
+			r.what = exportKind(e.Format)
+			f.progress(r, importer.Progress{Total: len(e.Items), Left: len(e.Items)})
 		})
-		sum, err := importer.Run(ctx, f.lib, f.rdr, items, opts)
-		sum.Format, sum.Broken = format, broken
+		sum, err := importer.Run(ctx, f.lib, f.rdr, e.Items, opts)
+		sum.Format, sum.Broken, sum.Skipped = e.Format, e.Broken, e.Skipped
 		return func() { f.finish(r, path, sum, err) }
 	})
 	return r
