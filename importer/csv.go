@@ -178,6 +178,7 @@ func (p *parser) csv(name string, f Format, t *table, data []byte) ([]Item, []Ro
 	)
 	offset := 0 // lines before the part of data being read
 	header := true
+	restarts := 0
 	for len(data) > 0 {
 		r := newCSV(data, t.delim)
 		var restart []byte
@@ -213,8 +214,13 @@ func (p *parser) csv(name string, f Format, t *table, data []byte) ([]Item, []Ro
 			if len(rec) < len(t.names) && strings.Contains(rec[len(rec)-1], "\n") {
 				if _, err := r.Read(); errors.Is(err, io.EOF) {
 					// The last field ran to the end of the file: its quote
-					// never closed. Read on from the line after the row.
+					// never closed. Read on from the line after the row, a
+					// few times: a file of such rows is not worth reading
+					// again and again to its end.
 					rows = append(rows, RowError{File: name, Line: line, Err: ErrUnclosedQuote})
+					if restarts++; restarts > maxRestarts {
+						return items, rows, skipped, nil
+					}
 					restart = afterLine(data, line-offset)
 					offset = line
 					break
@@ -228,6 +234,10 @@ func (p *parser) csv(name string, f Format, t *table, data []byte) ([]Item, []Ro
 	}
 	return items, rows, skipped, nil
 }
+
+// maxRestarts bounds how often a CSV is read again after a quote that
+// never closes.
+const maxRestarts = 16
 
 // afterLine is data from the start of the line after line (1-based).
 func afterLine(data []byte, line int) []byte {

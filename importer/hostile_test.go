@@ -325,3 +325,24 @@ func TestParseProseIsNotATable(t *testing.T) {
 		t.Errorf("%q, %d items, %v; want a list of 2 links", format, len(items), err)
 	}
 }
+
+// TestParseDeepFolders: a bookmark file's folders are walked a hundred
+// deep, and what is below is reported, not read level after level.
+func TestParseDeepFolders(t *testing.T) {
+	const depth = 300
+	var b strings.Builder
+	b.WriteString(`{"type":"text/x-moz-place-container","root":"placesRoot","children":[`)
+	b.WriteString(`{"type":"text/x-moz-place","uri":"https://x.test/top","title":"Top"},`)
+	for range depth {
+		b.WriteString(`{"type":"text/x-moz-place-container","title":"F","children":[`)
+	}
+	b.WriteString(`{"type":"text/x-moz-place","uri":"https://x.test/deep","title":"Deep"}`)
+	b.WriteString(strings.Repeat("]}", depth) + "]}")
+	format, items, rows, err := ParseReader("firefox.json", strings.NewReader(b.String()))
+	if err != nil || format != FirefoxJSON {
+		t.Fatalf("%q, %v", format, err)
+	}
+	if len(items) != 1 || items[0].URL != "https://x.test/top" || len(rows) != 1 || !errors.Is(rows[0].Err, errTooDeep) {
+		t.Errorf("%d items, rows %v; want the top link and one row for the folders too deep", len(items), rows)
+	}
+}

@@ -345,14 +345,8 @@ func (p *parser) netscape(name string, data []byte) ([]Item, []RowError, error) 
 		tracked bool
 		last    = -1 // the item a <DD> describes
 	)
-	inReadList := func() bool {
-		for _, f := range folders {
-			if f.readList {
-				return true
-			}
-		}
-		return false
-	}
+	readLists := 0 // open folders that are Safari's Reading List
+	inReadList := func() bool { return readLists > 0 }
 	t := newTokens(data)
 	for {
 		tt := t.Next()
@@ -361,6 +355,9 @@ func (p *parser) netscape(name string, data []byte) ([]Item, []RowError, error) 
 		}
 		if tt == html.EndTagToken {
 			if name, _ := t.tag(); name == "dl" && len(folders) > 0 {
+				if folders[len(folders)-1].readList {
+					readLists--
+				}
 				folders = folders[:len(folders)-1]
 				last = -1
 			}
@@ -384,6 +381,9 @@ func (p *parser) netscape(name string, data []byte) ([]Item, []RowError, error) 
 				f = *pending
 			}
 			folders = append(folders, f)
+			if f.readList {
+				readLists++
+			}
 			pending = nil
 		case "dd":
 			text := t.blockUntil()
@@ -418,7 +418,12 @@ func (p *parser) netscape(name string, data []byte) ([]Item, []RowError, error) 
 			}
 			var path []string
 			for _, f := range folders {
-				path = append(path, f.name)
+				if len(path) == maxFolderDepth {
+					break
+				}
+				if f.name != "" {
+					path = append(path, f.name)
+				}
 			}
 			it := Item{URL: link, Title: title, Tags: folderTags(path), File: name, Line: line,
 				Saved: parseTime(attrs["add_date"])}

@@ -60,6 +60,7 @@ func (p *parser) jsonEntries(data []byte) (entries []json.RawMessage, lines []in
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		return nil, nil, "", jsonFail(data, err)
 	}
+	prevOff, prevLine := 0, 1 // lines counted so far, to stay linear
 	for dec.More() {
 		off := int(dec.InputOffset())
 		// The offset is just after the previous token: skip the comma and
@@ -67,6 +68,8 @@ func (p *parser) jsonEntries(data []byte) (entries []json.RawMessage, lines []in
 		for off < len(data) && strings.IndexByte(", \t\r\n", data[off]) >= 0 {
 			off++
 		}
+		prevLine += bytes.Count(data[prevOff:min(off, len(data))], []byte("\n"))
+		prevOff = min(off, len(data))
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, nil, "", jsonFail(data, err)
@@ -79,7 +82,7 @@ func (p *parser) jsonEntries(data []byte) (entries []json.RawMessage, lines []in
 			continue
 		}
 		entries = append(entries, raw)
-		lines = append(lines, lineAt(data, off))
+		lines = append(lines, prevLine)
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, nil, "", jsonFail(data, err)
@@ -374,6 +377,13 @@ var errSkip = errors.New("skip")
 
 var errOutOfRange = errors.New("date out of range")
 
+// maxNesting bounds how deep the folders of a bookmark file are walked:
+// real ones are a few levels deep, and each level costs a pass over what
+// is below it.
+const maxNesting = 100
+
+var errTooDeep = fmt.Errorf("folders nested more than %d deep: the ones below were not read", maxNesting)
+
 // wallabagEntries reads Wallabag's JSON export. Its content is the
 // article Wallabag extracted, kept so the page need not be fetched again.
 func wallabagEntries(name string, entries []json.RawMessage, lines []int) ([]Item, []RowError) {
@@ -522,8 +532,12 @@ func (p *parser) firefox(name string, data []byte, lf *lineFinder) ([]Item, []Ro
 		rows   []RowError
 		tagsOf = map[string][]string{} // from the tags root of older backups
 	)
-	var walk func(raw json.RawMessage, folders []string, inTags bool) error
-	walk = func(raw json.RawMessage, folders []string, inTags bool) error {
+	var walk func(raw json.RawMessage, folders []string, inTags bool, depth int) error
+	walk = func(raw json.RawMessage, folders []string, inTags bool, depth int) error {
+		if depth > maxNesting {
+			rows = append(rows, RowError{File: name, Line: max(lf.line, 1), Err: errTooDeep})
+			return nil
+		}
 		var n node
 		if err := json.Unmarshal(raw, &n); err != nil {
 			return nil // a node of some other shape: nothing to import
@@ -542,7 +556,7 @@ func (p *parser) firefox(name string, data []byte, lf *lineFinder) ([]Item, []Ro
 			var kids []json.RawMessage
 			json.Unmarshal(n.Children, &kids)
 			for _, k := range kids {
-				if err := walk(k, sub, inTags); err != nil {
+				if err := walk(k, sub, inTags, depth+1); err != nil {
 					return err
 				}
 			}
@@ -574,7 +588,7 @@ func (p *parser) firefox(name string, data []byte, lf *lineFinder) ([]Item, []Ro
 		}
 		return nil
 	}
-	if err := walk(data, nil, false); err != nil {
+	if err := walk(data, nil, false, 0); err != nil {
 		return nil, nil, err
 	}
 	for i := range items {
@@ -607,8 +621,12 @@ func (p *parser) chrome(name string, roots json.RawMessage, lf *lineFinder) ([]I
 		items []Item
 		rows  []RowError
 	)
-	var walk func(raw json.RawMessage, folders []string) error
-	walk = func(raw json.RawMessage, folders []string) error {
+	var walk func(raw json.RawMessage, folders []string, depth int) error
+	walk = func(raw json.RawMessage, folders []string, depth int) error {
+		if depth > maxNesting {
+			rows = append(rows, RowError{File: name, Line: max(lf.line, 1), Err: errTooDeep})
+			return nil
+		}
 		var n node
 		if err := json.Unmarshal(raw, &n); err != nil {
 			return nil
@@ -619,7 +637,7 @@ func (p *parser) chrome(name string, roots json.RawMessage, lf *lineFinder) ([]I
 			json.Unmarshal(n.Children, &kids)
 			sub := append(folders[:len(folders):len(folders)], n.Name)
 			for _, k := range kids {
-				if err := walk(k, sub); err != nil {
+				if err := walk(k, sub, depth+1); err != nil {
 					return err
 				}
 			}
@@ -658,7 +676,7 @@ func (p *parser) chrome(name string, roots json.RawMessage, lf *lineFinder) ([]I
 		var kids []json.RawMessage
 		json.Unmarshal(root.Children, &kids)
 		for _, kid := range kids {
-			if err := walk(kid, nil); err != nil {
+			if err := walk(kid, nil, 1); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -489,19 +489,22 @@ func markNULs(name string, items []Item, broken []RowError, nuls []int) ([]Item,
 	if len(nuls) == 0 {
 		return items, broken
 	}
+	// The items by line, to find each NUL's item by binary search.
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return items[order[a]].Line < items[order[b]].Line })
 	drop := map[int]bool{}
 	for _, l := range nuls {
-		at := -1
-		for i, it := range items {
-			if it.Line <= l && (at < 0 || it.Line >= items[at].Line) {
-				at = i
-			}
+		k := sort.Search(len(order), func(k int) bool { return items[order[k]].Line > l }) - 1
+		if k < 0 {
+			broken = append(broken, RowError{File: name, Line: l, Err: ErrNULByte})
+			continue
 		}
-		if at >= 0 && !drop[at] {
+		if at := order[k]; !drop[at] {
 			drop[at] = true
 			broken = append(broken, RowError{File: items[at].File, Line: items[at].Line, Err: ErrNULByte})
-		} else if at < 0 {
-			broken = append(broken, RowError{File: name, Line: l, Err: ErrNULByte})
 		}
 	}
 	kept := items[:0:0]
