@@ -1,5 +1,5 @@
 // Package assets holds the files Folio embeds in its binary: the fonts the
-// PDF export draws with. See fonts/README.md for where each file comes from
+// PDF export and the reader draw with. See fonts/README.md for where each file comes from
 // and fonts/OFL.txt for their licence.
 package assets
 
@@ -22,4 +22,13 @@ var (
 	Mono []byte
 	//go:embed fonts/NotoSansMono-Bold.ttf
 	MonoBold []byte
+	// Noto Serif, the reader's serif choice.
+	//go:embed fonts/NotoSerif-Regular.ttf
+	NotoSerifRegular []byte
+	//go:embed fonts/NotoSerif-Bold.ttf
+	NotoSerifBold []byte
+	//go:embed fonts/NotoSerif-Italic.ttf
+	NotoSerifItalic []byte
+	//go:embed fonts/NotoSerif-BoldItalic.ttf
+	NotoSerifBoldItalic []byte
 )

@@ -53,14 +53,14 @@ func TestSaveReadTagNoteSearchDelete(t *testing.T) {
 	}
 	test.Tap(rows[0])
 	h.eventually("the article in the reader", func() bool { return u.view.id == id })
-	if got := plainText(u.view.title.Segments); !strings.Contains(got, title) {
+	if got := u.view.page.head[0].text; !strings.Contains(got, title) {
 		t.Errorf("reader title = %q", got)
 	}
 	expected, err := os.ReadFile(seedDir + "/expected.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := plainText(u.view.body.Segments)
+	body := u.view.page.doc.plainText()
 	for _, line := range []string{"Hội nghị được tổ chức trực tuyến", "Thanh Hà - TTTĐ"} {
 		if !strings.Contains(string(expected), line) {
 			t.Fatalf("fixture changed: %q not in expected.txt", line)
@@ -69,7 +69,7 @@ func TestSaveReadTagNoteSearchDelete(t *testing.T) {
 			t.Errorf("reader body lacks %q", line)
 		}
 	}
-	if n := len(findSegments[*imageSegment](u.view.body.Segments)); n != 4 {
+	if n := countKind(u.view.page.doc, blockImage); n != 4 {
 		t.Errorf("reader shows %d images, want the 4 stored ones", n)
 	}
 
@@ -159,21 +159,15 @@ func sidebarIndex(u *UI, tag string) int {
 	return -1
 }
 
-// findSegments collects segments of type T, looking inside blocks.
-func findSegments[T widget.RichTextSegment](segs []widget.RichTextSegment) []T {
-	var out []T
-	for _, s := range segs {
-		if t, ok := s.(T); ok {
-			out = append(out, t)
-		}
-		if b, ok := s.(widget.RichTextBlock); ok {
-			out = append(out, findSegments[T](b.Segments())...)
-		}
-		if q, ok := s.(*quoteSegment); ok {
-			out = append(out, findSegments[T](q.Segments)...)
+// countKind counts a document's blocks of one kind.
+func countKind(d *document, k blockKind) int {
+	n := 0
+	for _, b := range d.blocks {
+		if b.kind == k {
+			n++
 		}
 	}
-	return out
+	return n
 }
 
 // TestQueueExplains checks that failed saves say what happened in words.

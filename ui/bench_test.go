@@ -6,9 +6,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 
 	"github.com/folio-app/folio/reader"
 	"github.com/folio-app/folio/storage"
@@ -122,4 +125,80 @@ func BenchmarkScrollList100k(b *testing.B) {
 			row.bind(i, &h.u.list.rows[i], false)
 		}
 	})
+}
+
+// longArticle is a 40-minute read: words of prose in paragraphs of 60–90
+// words with a heading every ten paragraphs.
+func longArticle(words int) string {
+	var b strings.Builder
+	for n, i := 0, 0; n < words; i++ {
+		if i%10 == 0 {
+			b.WriteString("<h2>Part " + fmt.Sprint(i/10+1) + "</h2>")
+		}
+		k := 60 + i%30
+		b.WriteString("<p>" + prose(k) + " <a href=\"https://example.org/x\">a link</a> and <em>some emphasis</em>.</p>")
+		n += k + 5
+	}
+	return b.String()
+}
+
+// BenchmarkOpenArticle10k measures opening a 10,000-word article: reading
+// its HTML into blocks (on the reader's goroutine) and laying out and
+// drawing the first screen (on the UI goroutine).
+func BenchmarkOpenArticle10k(b *testing.B) {
+	html := longArticle(10_000)
+	b.Run("parse", func(b *testing.B) {
+		for b.Loop() {
+			parseDocument(html, nil, nil)
+		}
+	})
+	b.Run("first-screen", func(b *testing.B) {
+		p, _ := pageAt(b, "", fyne.NewSize(1000, 800), 1, true)
+		docs := make([]*document, 0, 64)
+		for b.Loop() {
+			b.StopTimer()
+			if len(docs) == 0 {
+				for range 64 {
+					docs = append(docs, parseDocument(html, nil, nil))
+				}
+			}
+			d := docs[len(docs)-1]
+			docs = docs[:len(docs)-1]
+			p.meas = newMeasurer() // a new article: nothing measured yet
+			b.StartTimer()
+			p.setDocument(nil, d)
+		}
+		b.ReportMetric(float64(len(p.objs)), "objects")
+	})
+}
+
+// BenchmarkRelayout10k measures laying a 10,000-word article out again at
+// a new width, as a window resize does, scrolled to its middle.
+func BenchmarkRelayout10k(b *testing.B) {
+	p, w := pageAt(b, longArticle(10_000), fyne.NewSize(1000, 800), 1, true)
+	p.scrollToOffset(p.doc.size / 2)
+	widths := []float32{1000, 760}
+	i := 0
+	for b.Loop() {
+		i++
+		w.Resize(fyne.NewSize(widths[i%2], 800))
+	}
+}
+
+// BenchmarkHugeParagraph measures an article of one 10 MB paragraph, from
+// its HTML to the first screen, and the memory that takes.
+func BenchmarkHugeParagraph(b *testing.B) {
+	html := "<p>" + prose(1_700_000) + "</p>"
+	var peak uint64
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		p, _ := pageAt(b, html, fyne.NewSize(1000, 800), 1, true)
+		runtime.ReadMemStats(&after)
+		peak = max(peak, after.HeapInuse-min(after.HeapInuse, before.HeapInuse))
+		_ = p
+	}
+	b.ReportMetric(float64(len(html))/1e6, "MB-text")
+	b.ReportMetric(float64(peak)/1e6, "MB-heap-kept")
 }

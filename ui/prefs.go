@@ -9,6 +9,7 @@ const (
 	prefSplitList    = "split.list"    // list | reader
 	prefSplitNotes   = "split.notes"   // article / notes
 	prefTextScale    = "reader.textScale"
+	prefReaderFont   = "reader.font" // fontSerif or fontSans
 	prefFilterState  = "filter.state"
 	prefFilterTag    = "filter.tag"
 	prefSort         = "filter.sort"
@@ -16,6 +17,12 @@ const (
 	prefExportFormat = "export.format" // the Export dialog's label: Markdown or PDF
 	prefExportPage   = "export.page"   // A4 or Letter
 	prefImportFolder = "import.folder" // where the last import was chosen
+)
+
+// Values of prefReaderFont.
+const (
+	fontSerif = "serif"
+	fontSans  = "sans"
 )
 
 // Defaults for the preferences above.

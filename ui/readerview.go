@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"image/color"
 	"net/url"
 	"slices"
@@ -29,8 +30,9 @@ type viewStore interface {
 	Count(ctx context.Context, f storage.Filter) (int, error)
 }
 
-// readerWidth caps the text column so lines stay readable on wide windows.
-const readerWidth = 760
+// bodyScale is the reader's body text against the theme's text size: a
+// little larger than the interface's, as a book page is.
+const bodyScale = 1.15
 
 // readerView is the right pane: the open article rendered from its stored
 // HTML, its tags and notes, and the actions on it (or on a multi-selection).
@@ -42,14 +44,13 @@ type readerView struct {
 	scale   float32
 	readTmr *time.Timer // marks the open article read; stopped when another opens
 
-	title    *widget.RichText
-	byline   *widget.Label
-	dates    *widget.Label
 	original *widget.Button
-	body     *richText
-	scroll   *container.Scroll
+	page     *docPage
+	scroll   *wheelScroll
+	header   *block // the tag editor and "Open original", a widget in the page
 	sized    *container.ThemeOverride
 	theme    *scaledTheme
+	style    *docStyle
 	tags     *tagEditor
 	manyTags *tagEditor
 	notes    *notesPanel
@@ -65,18 +66,13 @@ type readerView struct {
 
 func newReaderView(u *UI) *readerView {
 	v := &readerView{u: u}
-	v.scale = float32(u.app.Preferences().FloatWithFallback(prefTextScale, 1))
+	p := u.app.Preferences()
+	v.scale = float32(p.FloatWithFallback(prefTextScale, 1))
+	v.style = &docStyle{serif: p.StringWithFallback(prefReaderFont, fontSerif) == fontSerif}
 	return v
 }
 
 func (v *readerView) build() fyne.CanvasObject {
-	v.title = widget.NewRichText()
-	v.title.Wrapping = fyne.TextWrapWord
-	v.byline = widget.NewLabel("")
-	v.byline.Wrapping = fyne.TextWrapWord
-	v.dates = widget.NewLabel("")
-	v.dates.Importance = widget.LowImportance
-	v.dates.Wrapping = fyne.TextWrapWord
 	v.original = widget.NewButtonWithIcon("Open original", theme.ComputerIcon(), func() {
 		if v.art != nil {
 			if u, err := url.Parse(v.art.URL); err == nil {
@@ -85,14 +81,14 @@ func (v *readerView) build() fyne.CanvasObject {
 		}
 	})
 	v.original.Importance = widget.LowImportance
-	v.body = newRichText()
 	v.tags = newTagEditor(v.u)
-
-	head := container.NewVBox(v.title, v.byline, container.NewBorder(nil, nil, nil, v.original, v.dates), v.tags.build(), widget.NewSeparator())
-	column := container.NewVBox(head, v.body)
 	v.theme = &scaledTheme{scale: v.scale}
-	v.sized = container.NewThemeOverride(column, v.theme)
-	v.scroll = container.NewVScroll(container.New(&maxWidthLayout{max: readerWidth}, container.NewPadded(v.sized)))
+	v.style.size = theme.TextSize() * bodyScale * v.scale
+	head := container.NewVBox(v.tags.build(), container.NewHBox(v.original), widget.NewSeparator())
+	v.sized = container.NewThemeOverride(head, v.theme)
+	v.header = &block{kind: blockWidget, obj: v.sized}
+	v.page = newDocPage(v.theme, v.style, v.u.openURL)
+	v.scroll = newWheelScroll(v.page)
 
 	v.notes = newNotesPanel(v.u)
 	v.split = container.NewVSplit(v.scroll, v.notes.build())
@@ -211,7 +207,8 @@ func (v *readerView) show(id int64) {
 		if err != nil {
 			return func() { v.u.fail(fmt.Sprintf("open article %d", id), err) }
 		}
-		images := map[string]fyne.Resource{}
+		images := map[string]*docImage{}
+		why := map[string]string{}
 		for _, img := range a.Images {
 			if img.ContentType == "" {
 				continue
@@ -221,22 +218,21 @@ func (v *readerView) show(id int64) {
 				v.u.log.Warn("load image", "article", id, "url", img.URL, "err", err)
 				continue
 			}
-			// the URL names the resource: names must not collide across articles
-			images[img.URL] = fyne.NewStaticResource(img.URL, data)
+			images[img.URL], why[img.URL] = decodeImage(data, "")
 		}
 		base, _ := url.Parse(a.URL)
-		segs := articleSegments(a, base, images, v.u.openURL)
+		doc := articleDocument(a, base, func(src string) (*docImage, string) { return images[src], why[src] })
 		return func() {
 			if gen != v.gen {
 				return
 			}
-			v.fill(a, segs)
+			v.fill(a, doc)
 		}
 	})
 }
 
-// articleSegments renders the body of a, or says why there is none.
-func articleSegments(a *storage.Article, base *url.URL, images map[string]fyne.Resource, open func(*url.URL)) []widget.RichTextSegment {
+// articleDocument is the body of a, or says why there is none.
+func articleDocument(a *storage.Article, base *url.URL, images func(string) (*docImage, string)) *document {
 	if !a.Fetched || strings.TrimSpace(a.HTML) == "" {
 		msg := "Folio has only the link to this page, not its text."
 		if a.FetchError != "" {
@@ -244,32 +240,24 @@ func articleSegments(a *storage.Article, base *url.URL, images map[string]fyne.R
 			// then); it is not words for a person.
 			msg = "Folio couldn't fetch this page when it was saved."
 		}
-		return []widget.RichTextSegment{
-			&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: msg},
-			&widget.TextSegment{Style: widget.RichTextStyleParagraph, Text: "Use Re-fetch to try again, or open the original."},
-		}
+		return parseDocument("<p>"+html.EscapeString(msg)+"</p><p>Use Re-fetch to try again, or open the original.</p>", nil, nil)
 	}
-	return renderHTML(a.HTML, base, func(src string) fyne.Resource { return images[src] }, open)
+	return parseDocument(a.HTML, base, images)
 }
 
-func (v *readerView) fill(a *storage.Article, segs []widget.RichTextSegment) {
-	v.id, v.art = a.ID, a
-	title := a.Title
-	if title == "" {
-		title = a.URL
+// headBlocks are the title, byline and dates above the article.
+func (v *readerView) headBlocks(a *storage.Article) []*block {
+	text := func(kind blockKind, s string, st fyne.TextStyle) *block {
+		return &block{kind: kind, text: s, runs: []run{{end: len(s), style: st}}, start: -1}
 	}
-	v.title.Segments = []widget.RichTextSegment{&widget.TextSegment{Style: widget.RichTextStyleHeading, Text: title}}
-	v.title.Refresh()
+	title := displayTitle(a.Title, a.URL)
+	out := []*block{text(blockTitle, title, fyne.TextStyle{Bold: true})}
 	var by []string
 	if a.Byline != "" {
 		by = append(by, a.Byline)
 	}
-	if a.SiteName != "" {
-		by = append(by, a.SiteName)
-	} else if u, err := url.Parse(a.URL); err == nil {
-		by = append(by, u.Host)
-	}
-	v.byline.SetText(strings.Join(by, " · "))
+	by = append(by, siteName(a.SiteName, a.URL))
+	out = append(out, text(blockMeta, strings.Join(by, " · "), fyne.TextStyle{}))
 	dates := []string{}
 	if !a.Published.IsZero() {
 		dates = append(dates, "Published "+formatDate(a.Published))
@@ -278,16 +266,29 @@ func (v *readerView) fill(a *storage.Article, segs []widget.RichTextSegment) {
 	if a.ReadingTime > 0 {
 		dates = append(dates, formatReadingTime(a.ReadingTime)+" read")
 	}
-	v.dates.SetText(strings.Join(dates, " · "))
-	v.body.Segments = segs
-	v.body.Refresh()
-	// Quotes and tables are widgets of their own, made by the refresh
-	// above: the reader's text size reaches them only through the override.
-	v.sized.Refresh()
+	out = append(out, text(blockMeta, strings.Join(dates, " · "), fyne.TextStyle{}))
+	return append(out, v.header)
+}
+
+// siteName is the site an article is from: the name the page gave, else
+// its host without "www.".
+func siteName(name, link string) string {
+	if strings.TrimSpace(name) != "" {
+		return name
+	}
+	if u, err := url.Parse(link); err == nil && u.Hostname() != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return link
+}
+
+func (v *readerView) fill(a *storage.Article, doc *document) {
+	v.id, v.art = a.ID, a
+	v.page.setDocument(v.headBlocks(a), doc)
 	v.tags.set([]int64{a.ID}, a.Tags)
 	v.notes.load(a.ID)
 	v.show1(v.article)
-	v.scroll.ScrollToTop()
+	v.page.scrollToOffset(0)
 	v.updateActions()
 	if !a.Read {
 		// Opening counts as reading only if the article stays open a moment,
@@ -408,7 +409,9 @@ func (v *readerView) setScale(s float32) {
 	s = float32(int(s*10+0.5)) / 10
 	v.scale = s
 	v.theme.scale = s
+	v.style.size = theme.TextSize() * bodyScale * s
 	v.sized.Refresh()
+	v.page.restyle()
 	v.u.app.Preferences().SetFloat(prefTextScale, float64(s))
 }
 
@@ -532,35 +535,8 @@ func (t *scaledTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameText, theme.SizeNameHeadingText, theme.SizeNameSubHeadingText, theme.SizeNameCaptionText:
 		return s * t.scale
-	case theme.SizeNameLineSpacing:
-		// RichText adds line spacing only between blocks: a wider gap
-		// separates paragraphs the way a page does.
-		return max(s, 10) * t.scale
 	}
 	return s
-}
-
-// maxWidthLayout centres its objects in at most max width, so the reading
-// column keeps a comfortable line length on wide windows.
-type maxWidthLayout struct {
-	max float32
-}
-
-func (l *maxWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	w := min(size.Width, l.max)
-	x := (size.Width - w) / 2
-	for _, o := range objs {
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-	}
-}
-
-func (l *maxWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return fyne.NewSize(min(s.Width, l.max), s.Height)
 }
 
 // fixedWidthLayout gives its objects a set width and their own minimum
@@ -582,4 +558,26 @@ func (l *fixedWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(l.width, h)
+}
+
+// maxWidthLayout centres its objects in at most max width.
+type maxWidthLayout struct {
+	max float32
+}
+
+func (l *maxWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, l.max)
+	x := (size.Width - w) / 2
+	for _, o := range objs {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
+
+func (l *maxWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(min(s.Width, l.max), s.Height)
 }
