@@ -349,11 +349,12 @@ func (l *Library) Get(ctx context.Context, id int64) (*Article, error) {
 	)
 	err := l.db.QueryRowContext(ctx, `SELECT a.id, a.url, a.canonical, a.title, a.byline, a.site, a.lang,
 		a.excerpt, a.lead_image, a.published, a.published_tz, a.words, a.reading_time, a.saved, a.updated,
-		a.read, a.favorite, a.archived, a.fetched, a.fetch_error, COALESCE(c.html, ''), COALESCE(c.text, '')
+		a.read, a.favorite, a.archived, a.fetched, a.fetch_error, a.position, a.progress,
+		COALESCE(c.html, ''), COALESCE(c.text, '')
 		FROM articles a LEFT JOIN article_content c ON c.article_id = a.id WHERE a.id = ?`, id).Scan(
 		&a.ID, &a.URL, &a.Canonical, &a.Title, &a.Byline, &a.SiteName, &a.Lang,
 		&a.Excerpt, &a.LeadImage, &pub, &tz, &a.Words, &rt, &saved, &upd,
-		&read, &fav, &arch, &fetched, &a.FetchError, &a.HTML, &a.Text)
+		&read, &fav, &arch, &fetched, &a.FetchError, &a.Position, &a.Progress, &a.HTML, &a.Text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("get article %d: %w", id, ErrNotFound)
 	}

@@ -37,6 +37,10 @@ type Article struct {
 	// be) fetched; FetchError then says why, if a fetch was tried.
 	Fetched    bool
 	FetchError string
+
+	// Position is where the reader left the article (see SetPosition).
+	Position int
+	Progress float64
 }
 
 // Summary is the light row shown in lists and search results.
@@ -57,6 +61,8 @@ type Summary struct {
 	Archived    bool
 	Fetched     bool
 	Tags        []string
+	// Progress is how far the article has been read, 0 to 1.
+	Progress float64
 }
 
 // Note is one timestamped note on an article.

@@ -445,6 +445,7 @@ func (u *UI) addShortcuts() {
 func (u *UI) close() {
 	u.savePrefs()
 	u.view.notes.flush()
+	u.view.savePosition()
 	u.stop()
 	if !u.bg.wait(3 * time.Second) {
 		u.log.Warn("closing with work still running")

@@ -304,7 +304,7 @@ func TestImageDecodedOnce(t *testing.T) {
 		wantW, wantH int
 	}{
 		{name: "small image kept as is", w: 400, h: 200, wantW: 400, wantH: 200},
-		{name: "wide photo scaled down", w: 4000, h: 3000, wantW: maxImagePixelWidth, wantH: maxImagePixelWidth * 3 / 4},
+		{name: "wide photo scaled down", w: 2000, h: 1500, wantW: maxImagePixelWidth, wantH: maxImagePixelWidth * 3 / 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -722,6 +723,9 @@ func metaLine(s *storage.Summary) string {
 	parts = append(parts, formatDate(s.Saved))
 	if s.ReadingTime > 0 {
 		parts = append(parts, formatReadingTime(s.ReadingTime))
+	}
+	if s.Progress >= 0.01 && s.Progress < 0.99 {
+		parts = append(parts, fmt.Sprintf("%d%% read", int(s.Progress*100+0.5)))
 	}
 	if !s.Fetched {
 		parts = append(parts, "not fetched")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -35,20 +36,41 @@ type notesPanel struct {
 	box     *fyne.Container
 	scroll  *container.Scroll
 	addBtn  *widget.Button
+	fold    *widget.Button // shows or hides the notes under the header
+	head    fyne.CanvasObject
+	// changed is told when the pane should open or close: it has notes (or
+	// not) or the person folded it.
+	changed func()
 }
 
 func newNotesPanel(u *UI) *notesPanel {
 	return &notesPanel{u: u}
 }
 
-func (p *notesPanel) build() fyne.CanvasObject {
-	title := widget.NewLabelWithStyle("Notes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+// build makes the header (a fold button, "Notes", "Add note") and the
+// scrolling list of notes; the reader places them (see open).
+func (p *notesPanel) build() {
+	p.fold = widget.NewButtonWithIcon("Notes", theme.MenuExpandIcon(), func() {
+		p.u.app.Preferences().SetBool(prefNotesFolded, !p.folded())
+		p.update()
+	})
+	p.fold.Importance = widget.LowImportance
 	p.addBtn = widget.NewButtonWithIcon("Add note", theme.ContentAddIcon(), func() { p.addNote() })
 	p.addBtn.Importance = widget.LowImportance
 	p.box = container.NewVBox()
 	p.scroll = container.NewVScroll(p.box)
-	head := container.NewBorder(nil, nil, title, p.addBtn)
-	return container.NewBorder(head, nil, nil, nil, p.scroll)
+	p.head = container.NewBorder(nil, nil, p.fold, p.addBtn)
+}
+
+// folded says whether the person folded the notes away.
+func (p *notesPanel) folded() bool {
+	return p.u.app.Preferences().BoolWithFallback(prefNotesFolded, false)
+}
+
+// open says whether the notes show under the header: there are some and
+// the pane is not folded. With none the header alone takes the room.
+func (p *notesPanel) open() bool {
+	return len(p.notes) > 0 && !p.folded()
 }
 
 // load shows the notes of an article.
@@ -89,6 +111,23 @@ func (p *notesPanel) relayout() {
 	}
 	p.box.Objects = objs
 	p.box.Refresh()
+	p.update()
+}
+
+// update shows on the header whether the notes are open, and how many
+// there are when they are not, and tells the reader to lay them out.
+func (p *notesPanel) update() {
+	label, icon := "Notes", theme.MenuExpandIcon()
+	if p.open() {
+		icon = theme.MenuDropDownIcon()
+	} else if n := len(p.notes); n > 0 {
+		label = fmt.Sprintf("Notes (%d)", n)
+	}
+	p.fold.SetText(label)
+	p.fold.SetIcon(icon)
+	if p.changed != nil {
+		p.changed()
+	}
 }
 
 // addNote adds an empty note; it is stored once it has text.
@@ -98,6 +137,7 @@ func (p *notesPanel) addNote() {
 	}
 	n := newNoteEditor(p, storage.Note{ArticleID: p.article})
 	p.notes = append(p.notes, n)
+	p.u.app.Preferences().SetBool(prefNotesFolded, false) // a new note is to be written, so seen
 	p.relayout()
 	p.scroll.ScrollToBottom()
 	if c := p.u.win.Canvas(); c != nil {

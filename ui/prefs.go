@@ -8,6 +8,7 @@ const (
 	prefSplitSidebar = "split.sidebar" // sidebar | rest
 	prefSplitList    = "split.list"    // list | reader
 	prefSplitNotes   = "split.notes"   // article / notes
+	prefNotesFolded  = "notes.folded"  // the notes pane shows only its header
 	prefTextScale    = "reader.textScale"
 	prefReaderFont   = "reader.font" // fontSerif or fontSans
 	prefFilterState  = "filter.state"

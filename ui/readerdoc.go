@@ -58,6 +58,7 @@ type docPage struct {
 	images              map[*block]*canvas.Image
 	widgets             map[*block]fyne.CanvasObject
 	hover               *url.URL
+	onMove              func() // told when the viewport moves
 }
 
 // placedText is a drawn piece of a line and where its text comes from.
@@ -399,6 +400,9 @@ func (p *docPage) scrolled(top float32) {
 		return
 	}
 	p.top = top
+	if p.onMove != nil {
+		p.onMove()
+	}
 	tops := p.tops()
 	p.anchor = max(0, searchTops(tops, top))
 	p.anchorY = top - tops[p.anchor]

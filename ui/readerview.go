@@ -28,7 +28,12 @@ type viewStore interface {
 	Remove(ctx context.Context, ids ...int64) (*storage.Removed, error)
 	Restore(ctx context.Context, r *storage.Removed) error
 	Count(ctx context.Context, f storage.Filter) (int, error)
+	SetPosition(ctx context.Context, id int64, position int, progress float64) error
 }
+
+// positionDelay is how long the page must rest before its position is
+// remembered.
+const positionDelay = time.Second
 
 // bodyScale is the reader's body text against the theme's text size: a
 // little larger than the interface's, as a book page is.
@@ -43,25 +48,28 @@ type readerView struct {
 	gen     int
 	scale   float32
 	readTmr *time.Timer // marks the open article read; stopped when another opens
+	posTmr  *time.Timer // remembers the reading position once scrolling rests
 
-	original *widget.Button
-	page     *docPage
-	scroll   *wheelScroll
-	header   *block // the tag editor and "Open original", a widget in the page
-	sized    *container.ThemeOverride
-	theme    *scaledTheme
-	style    *docStyle
-	tags     *tagEditor
-	manyTags *tagEditor
-	notes    *notesPanel
-	split    *container.Split
+	original  *widget.Button
+	page      *docPage
+	scroll    *wheelScroll
+	header    *block // the tag editor and "Open original", a widget in the page
+	sized     *container.ThemeOverride
+	theme     *scaledTheme
+	style     *docStyle
+	tags      *tagEditor
+	manyTags  *tagEditor
+	notes     *notesPanel
+	split     *container.Split // article / notes, when the notes are open
+	notesOpen bool
 
 	readBtn, favBtn, archiveBtn, exportBtn *widget.Button
 	actions                                *actionBar
 	many                                   *widget.Label
 	placeholder                            *widget.Label
 	stack                                  *fyne.Container
-	article, manyPane                      fyne.CanvasObject
+	article                                *fyne.Container // the page, and the notes as they fit
+	manyPane                               fyne.CanvasObject
 }
 
 func newReaderView(u *UI) *readerView {
@@ -88,12 +96,16 @@ func (v *readerView) build() fyne.CanvasObject {
 	v.sized = container.NewThemeOverride(head, v.theme)
 	v.header = &block{kind: blockWidget, obj: v.sized}
 	v.page = newDocPage(v.theme, v.style, v.u.openURL)
+	v.page.onMove = v.moved
 	v.scroll = newWheelScroll(v.page)
 
 	v.notes = newNotesPanel(v.u)
-	v.split = container.NewVSplit(v.scroll, v.notes.build())
+	v.notes.build()
+	v.split = container.NewVSplit(v.scroll, container.NewStack())
 	v.split.Offset = v.u.app.Preferences().FloatWithFallback(prefSplitNotes, defaultSplitNotes)
-	v.article = v.split
+	v.article = container.NewStack()
+	v.notes.changed = v.placeNotes
+	v.placeNotes()
 
 	v.actions = v.buildActions()
 	v.many = widget.NewLabel("")
@@ -197,6 +209,7 @@ func (v *readerView) enableActions(on bool) {
 // show opens an article: the library work and the rendering happen in a
 // goroutine, then the widgets are filled in one go.
 func (v *readerView) show(id int64) {
+	v.savePosition()
 	v.gen++
 	gen := v.gen
 	if v.readTmr != nil {
@@ -288,7 +301,7 @@ func (v *readerView) fill(a *storage.Article, doc *document) {
 	v.tags.set([]int64{a.ID}, a.Tags)
 	v.notes.load(a.ID)
 	v.show1(v.article)
-	v.page.scrollToOffset(0)
+	v.page.scrollToOffset(a.Position) // where the reader left it
 	v.updateActions()
 	if !a.Read {
 		// Opening counts as reading only if the article stays open a moment,
@@ -307,8 +320,72 @@ func (v *readerView) show1(o fyne.CanvasObject) {
 	v.stack.Refresh()
 }
 
+// placeNotes gives the notes the room they need: with none (or folded)
+// only their header shows under the article, otherwise a pane whose
+// height the person sets and Folio remembers.
+func (v *readerView) placeNotes() {
+	var want fyne.CanvasObject
+	open := v.notes.open()
+	if open == v.notesOpen && len(v.article.Objects) == 1 {
+		return
+	}
+	v.notesOpen = open
+	if open {
+		v.split.Leading = v.scroll
+		v.split.Trailing = container.NewBorder(v.notes.head, nil, nil, nil, v.notes.scroll)
+		want = v.split
+		v.split.Refresh()
+	} else {
+		want = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), v.notes.head), nil, nil, v.scroll)
+	}
+	v.article.Objects = []fyne.CanvasObject{want}
+	v.article.Refresh()
+}
+
+// moved is told the page scrolled: the position is saved once it rests.
+func (v *readerView) moved() {
+	if v.art == nil {
+		return
+	}
+	if v.posTmr != nil {
+		v.posTmr.Stop()
+	}
+	gen := v.gen
+	v.posTmr = v.u.bg.after(positionDelay, func() {
+		if gen == v.gen {
+			v.savePosition()
+		}
+	})
+}
+
+// savePosition remembers where the open article is read to, in the library
+// and in its list row.
+func (v *readerView) savePosition() {
+	if v.posTmr != nil {
+		v.posTmr.Stop()
+	}
+	if v.art == nil || v.page == nil || v.page.doc.size == 0 {
+		return
+	}
+	id, pos, frac := v.art.ID, v.page.position(), v.page.fraction()
+	if pos == v.art.Position && frac == v.art.Progress {
+		return
+	}
+	v.art.Position, v.art.Progress = pos, frac
+	v.u.list.patch([]int64{id}, func(s *storage.Summary) { s.Progress = frac })
+	v.u.bg.run(func(ctx context.Context) func() {
+		// a position saved as the window closes must still be written
+		err := v.u.lib.SetPosition(context.WithoutCancel(ctx), id, pos, frac)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return func() { v.u.log.Warn("save reading position", "article", id, "err", err) }
+		}
+		return nil
+	})
+}
+
 // showMany shows what a multi-selection can do.
 func (v *readerView) showMany(ids []int64) {
+	v.savePosition()
 	v.gen++
 	v.many.SetText(fmt.Sprintf("%d articles selected.\nThe buttons above apply to all of them.", len(ids)))
 	var tags []string
@@ -330,6 +407,7 @@ func (v *readerView) showMany(ids []int64) {
 
 // clear shows the placeholder.
 func (v *readerView) clear() {
+	v.savePosition()
 	v.gen++
 	v.id, v.art = 0, nil
 	// Labels back to what a click would do on an unread article, greyed.
