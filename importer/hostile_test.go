@@ -108,6 +108,12 @@ func TestImportHostile(t *testing.T) {
 			return p
 		}, ErrUnrecognised, []string{"an empty folder"}},
 		{"missing.csv", func(dir string) string { return filepath.Join(dir, "missing.csv") }, os.ErrNotExist, []string{"no such file"}},
+		{"omnivore-deleted", func(dir string) string {
+			p := filepath.Join(dir, "omnivore-deleted")
+			os.Mkdir(p, 0o755)
+			os.WriteFile(filepath.Join(p, "metadata_0_to_1.json"), []byte(`[{"slug":"x","url":"https://x.test/x","state":"Deleted","savedAt":"2023-01-01T00:00:00Z"}]`), 0o644)
+			return p
+		}, ErrNoEntries, []string{"an Omnivore export ZIP", "nothing in it to import"}},
 	}
 	ctx := context.Background()
 	lib := openLib(t)

@@ -151,6 +151,10 @@ func Parse(path string) (Format, []Item, []RowError, error) {
 func Read(ctx context.Context, path string, opts ParseOptions) (*Export, error) {
 	p := &parser{b: newBudget(ctx), opts: opts}
 	e, err := p.path(path)
+	if err == nil && len(e.Items) == 0 && len(e.Broken) == 0 && e.Skipped == 0 {
+		// An Omnivore export of deleted items only, say.
+		err = &noEntries{what: describeFormat(e.Format) + " with nothing in it to import"}
+	}
 	if err != nil {
 		return nil, named(path, err)
 	}
