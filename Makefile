@@ -1,8 +1,8 @@
 # Folio — make run: set up and start the window; make test: set up and run every test.
-# Both install the Debian/Ubuntu packages Fyne's cgo build needs (and poppler-utils for the PDF tests)
-# when they are missing, using sudo when not root.
+# Both install the Debian/Ubuntu packages Fyne's cgo build needs (and poppler-utils for the PDF tests,
+# epubcheck for the EPUB tests) when they are missing, using sudo when not root.
 
-APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev poppler-utils
+APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev poppler-utils epubcheck
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GO ?= go
 FUZZTIME ?= 10s

@@ -641,7 +641,7 @@ func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 	if cfg.Width*cfg.Height > maxImagePixels {
 		return "", 0, 0 // a few compressed bytes can claim gigabytes once decoded
 	}
-	if format == "webp" || format == "png" && pngNeedsReencode(data) {
+	if format == "webp" || format == "avif" || format == "png" && pngNeedsReencode(data) {
 		if data, format, err = reencode(data); err != nil {
 			return "", 0, 0
 		}
@@ -665,32 +665,36 @@ const maxImagePixels = 40_000_000
 // reencode decodes an image fpdf cannot embed and encodes it again as an
 // 8-bit, non-interlaced image, flattened onto white (the page colour), and
 // returns the bytes with their fpdf image type. Pictures that were lossy
-// already (lossy WebP, with or without alpha, decodes to YCbCr) become JPEG
+// already (lossy WebP, with or without alpha, decodes to YCbCr; AVIF) become JPEG
 // at quality 90: another lossy generation at that quality cannot be seen,
 // and as PNG they come out 4–6 times larger. Everything else (lossless
 // WebP, deep or interlaced PNG: usually diagrams, screenshots, line art)
 // stays lossless as PNG, where JPEG would smear edges and often be larger.
 func reencode(data []byte) ([]byte, string, error) {
-	img, _, err := image.Decode(bytes.NewReader(data))
+	img, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", fmt.Errorf("decode image: %w", err)
 	}
+	// AVIF is a photo codec, lossy almost always, but decodes to RGBA.
+	lossy := format == "avif"
 	flat := image.NewNRGBA(img.Bounds())
 	draw.Draw(flat, flat.Bounds(), &image.Uniform{color.White}, image.Point{}, draw.Src)
 	draw.Draw(flat, flat.Bounds(), img, img.Bounds().Min, draw.Over)
 	var buf bytes.Buffer
 	switch img.(type) {
 	case *image.YCbCr, *image.NYCbCrA:
+		lossy = true
+	}
+	if lossy {
 		if err := jpeg.Encode(&buf, flat, &jpeg.Options{Quality: 90}); err != nil {
 			return nil, "", fmt.Errorf("encode jpeg: %w", err)
 		}
 		return buf.Bytes(), "jpeg", nil
-	default:
-		if err := png.Encode(&buf, flat); err != nil {
-			return nil, "", fmt.Errorf("encode png: %w", err)
-		}
-		return buf.Bytes(), "png", nil
 	}
+	if err := png.Encode(&buf, flat); err != nil {
+		return nil, "", fmt.Errorf("encode png: %w", err)
+	}
+	return buf.Bytes(), "png", nil
 }
 
 // pngNeedsReencode reports a PNG that fpdf cannot embed as is.

@@ -36,13 +36,14 @@ type exportFormat int
 const (
 	exportMarkdown exportFormat = iota
 	exportPDF
+	exportEPUB
 )
 
 // exportOptions are what the Export dialog asks for.
 type exportOptions struct {
 	format       exportFormat
 	page         export.PageSize
-	combined     bool // PDF: one file for all the articles
+	combined     bool // PDF, EPUB: one file for all the articles
 	remoteImages bool // Markdown: link images on the web instead of copying them
 }
 
@@ -54,17 +55,22 @@ const (
 	labelLetter     = "Letter"
 	labelPerArticle = "One PDF per article"
 	labelCombined   = "One combined PDF"
+	labelEPUB       = "EPUB"
+	labelPerBook    = "One book per article"
+	labelOneBook    = "One book with them all"
 )
 
 // exportForm holds the option widgets of the Export dialog. PDF options show
-// only for PDF, the image option only for Markdown.
+// only for PDF, EPUB ones only for EPUB, the image option only for Markdown.
 type exportForm struct {
 	format *widget.RadioGroup
 	page   *widget.RadioGroup
 	split  *widget.RadioGroup // nil with a single article
+	books  *widget.RadioGroup // EPUB's split; nil with a single article
 	remote *widget.Check
 	pdf    *fyne.Container
 	md     *fyne.Container
+	epub   *fyne.Container
 	box    *fyne.Container
 }
 
@@ -86,30 +92,45 @@ func newExportForm(n int, prefs fyne.Preferences) *exportForm {
 	f.pdf = container.NewVBox(pdfForm)
 	f.remote = widget.NewCheck("Keep images as remote links (don't copy them)", nil)
 	f.md = container.NewVBox(f.remote)
+	f.epub = container.NewVBox()
+	if n > 1 {
+		f.books = widget.NewRadioGroup([]string{labelPerBook, labelOneBook}, nil)
+		f.books.Required = true
+		f.books.SetSelected(labelOneBook)
+		f.epub.Add(widget.NewForm(widget.NewFormItem("Books", f.books)))
+	}
 
-	f.format = widget.NewRadioGroup([]string{labelMarkdown, labelPDF}, func(s string) {
+	f.format = widget.NewRadioGroup([]string{labelMarkdown, labelPDF, labelEPUB}, func(s string) {
 		f.pdf.Hidden = s != labelPDF
-		f.md.Hidden = s == labelPDF
+		f.md.Hidden = s != labelMarkdown && s != ""
+		f.epub.Hidden = s != labelEPUB
 		f.pdf.Refresh()
 		f.md.Refresh()
+		f.epub.Refresh()
 	})
 	f.format.Horizontal = true
 	f.format.Required = true
 	f.format.SetSelected(prefs.StringWithFallback(prefExportFormat, labelMarkdown))
-	f.box = container.NewVBox(widget.NewForm(widget.NewFormItem("Format", f.format)), f.md, f.pdf)
+	f.box = container.NewVBox(widget.NewForm(widget.NewFormItem("Format", f.format)), f.md, f.pdf, f.epub)
 	return f
 }
 
 // options reads the choices made.
 func (f *exportForm) options() exportOptions {
 	o := exportOptions{format: exportMarkdown, page: export.A4}
-	if f.format.Selected == labelPDF {
+	switch f.format.Selected {
+	case labelPDF:
 		o.format = exportPDF
+	case labelEPUB:
+		o.format = exportEPUB
 	}
 	if f.page.Selected == labelLetter {
 		o.page = export.Letter
 	}
 	o.combined = f.split != nil && f.split.Selected == labelCombined
+	if o.format == exportEPUB {
+		o.combined = f.books != nil && f.books.Selected == labelOneBook
+	}
 	o.remoteImages = f.remote.Checked
 	return o
 }
@@ -124,7 +145,7 @@ func (f *exportForm) remember(prefs fyne.Preferences) {
 // itself on a goroutine with its progress, and the result.
 type exportFlow struct {
 	u *UI
-	// now names a combined PDF; a field so tests can fix the clock.
+	// now names a combined PDF or book; a field so tests can fix the clock.
 	now func() time.Time
 	// open opens a file or folder in the desktop's own application.
 	open func(*url.URL)
@@ -261,6 +282,14 @@ func (f *exportFlow) write(ctx context.Context, ids []int64, dir string, opts ex
 		return []string{path}, nil
 	case opts.format == exportPDF:
 		return export.PDFs(ctx, dir, items, lib, pdfOpts)
+	case opts.format == exportEPUB && opts.combined && len(items) > 1:
+		path := freePath(dir, "folio-"+f.now().Format("2006-01-02-150405"), ".epub")
+		if err := export.EPUBFile(ctx, path, items, lib, export.EPUBOptions{Progress: progress}); err != nil {
+			return nil, err
+		}
+		return []string{path}, nil
+	case opts.format == exportEPUB:
+		return export.EPUBs(ctx, dir, items, lib, export.EPUBOptions{Progress: progress})
 	default:
 		return export.Markdown(ctx, dir, items, lib, export.MarkdownOptions{RemoteImages: opts.remoteImages, Progress: progress})
 	}

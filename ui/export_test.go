@@ -25,6 +25,7 @@ func TestExportForm(t *testing.T) {
 		choose  func(f *exportForm)
 		want    exportOptions
 		pdfOnly bool // the PDF options show and the Markdown ones hide
+		epub    bool // the EPUB options show, the others hide
 	}{
 		{name: "default", n: 1, choose: func(*exportForm) {},
 			want: exportOptions{format: exportMarkdown, page: export.A4}},
@@ -42,6 +43,16 @@ func TestExportForm(t *testing.T) {
 			test.Tap(f.remote)
 			f.format.SetSelected(labelPDF)
 		}, want: exportOptions{format: exportPDF, page: export.A4, remoteImages: true}, pdfOnly: true},
+		{name: "epub one book", n: 3, choose: func(f *exportForm) {
+			f.format.SetSelected(labelEPUB)
+		}, want: exportOptions{format: exportEPUB, page: export.A4, combined: true}, epub: true},
+		{name: "epub per article", n: 2, choose: func(f *exportForm) {
+			f.format.SetSelected(labelEPUB)
+			f.books.SetSelected(labelPerBook)
+		}, want: exportOptions{format: exportEPUB, page: export.A4}, epub: true},
+		{name: "epub of one", n: 1, choose: func(f *exportForm) {
+			f.format.SetSelected(labelEPUB)
+		}, want: exportOptions{format: exportEPUB, page: export.A4}, epub: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,8 +66,9 @@ func TestExportForm(t *testing.T) {
 			if got := f.options(); got != tt.want {
 				t.Errorf("options = %+v, want %+v", got, tt.want)
 			}
-			if f.pdf.Visible() != tt.pdfOnly || f.md.Visible() == tt.pdfOnly {
-				t.Errorf("PDF options visible = %v, Markdown options visible = %v, for PDF = %v", f.pdf.Visible(), f.md.Visible(), tt.pdfOnly)
+			if f.pdf.Visible() != tt.pdfOnly || f.md.Visible() != (!tt.pdfOnly && !tt.epub) || f.epub.Visible() != tt.epub {
+				t.Errorf("PDF options visible = %v, Markdown options visible = %v, EPUB options visible = %v, for PDF = %v, EPUB = %v",
+					f.pdf.Visible(), f.md.Visible(), f.epub.Visible(), tt.pdfOnly, tt.epub)
 			}
 		})
 	}
@@ -153,6 +165,18 @@ func TestExportSeed(t *testing.T) {
 			}
 			if !bytes.HasPrefix(data, []byte("%PDF-")) {
 				t.Errorf("PDF starts %q", data[:min(len(data), 8)])
+			}
+		}},
+		{name: "epub", opts: exportOptions{format: exportEPUB}, check: func(t *testing.T, files []string) {
+			if len(files) != 1 || filepath.Ext(files[0]) != ".epub" {
+				t.Fatalf("files = %v, want one .epub", files)
+			}
+			data, err := os.ReadFile(files[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(data, []byte("PK\x03\x04")) || !bytes.Contains(data[:80], []byte("mimetypeapplication/epub+zip")) {
+				t.Errorf("EPUB starts %q, want a ZIP whose first entry is the stored mimetype", data[:min(len(data), 80)])
 			}
 		}},
 	}

@@ -49,7 +49,7 @@ func (e *env) commands() []command {
 		{"mark", "change an article's state", (*env).cmdMark},
 		{"delete", "delete articles with their images, tags and notes", (*env).cmdDelete},
 		{"refetch", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
-		{"export", "write articles as Markdown or PDF files", (*env).cmdExport},
+		{"export", "write articles as Markdown, PDF or EPUB files", (*env).cmdExport},
 		{"backup", "write a checked copy of the library (beside it, dated, unless --to)", (*env).cmdBackup},
 		{"check", "check the library file and say what is wrong and what to do", (*env).cmdCheck},
 		{"import", "bring in an export from Pocket, Instapaper, Omnivore, Wallabag, Raindrop.io, Readwise, Matter, Karakeep, Linkwarden, GoodLinks, Pinboard, a browser's bookmarks or a list of links", (*env).cmdImport},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -11,15 +12,15 @@ import (
 )
 
 func (e *env) cmdExport(ctx context.Context, args []string) error {
-	fs := e.commonFlags("export", "export [--format md|pdf] [--out DIR] [--tag T] [--query Q] [--all] [--page a4|letter] [--remote-images] [--combined] [ID...]")
-	format := fs.String("format", "md", "md (Markdown, one file per article) or pdf")
+	fs := e.commonFlags("export", "export [--format md|pdf|epub] [--out DIR] [--tag T] [--query Q] [--all] [--page a4|letter] [--remote-images] [--combined] [ID...]")
+	format := fs.String("format", "md", "md (Markdown, one file per article), pdf or epub (e-book)")
 	out := fs.String("out", ".", "folder to write into (created if missing)")
 	tag := fs.String("tag", "", "export the articles with this tag")
 	query := fs.String("query", "", "export the articles a search finds")
 	all := fs.Bool("all", false, "export the whole library")
 	page := fs.String("page", "a4", "PDF page size: a4 or letter")
 	remote := fs.Bool("remote-images", false, "Markdown: link images at their original addresses instead of copying them")
-	combined := fs.Bool("combined", false, "PDF: put every article in one file, with an outline")
+	combined := fs.Bool("combined", false, "PDF, EPUB: put every article in one file (a PDF with an outline, a book with contents)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -46,11 +47,13 @@ func (e *env) cmdExport(ctx context.Context, args []string) error {
 	default:
 		return usageError("export: --page must be a4 or letter, not %q", *page)
 	}
-	if *format != "md" && *format != "markdown" && *format != "pdf" {
-		return usageError("export: --format must be md or pdf, not %q", *format)
+	switch *format {
+	case "md", "markdown", "pdf", "epub":
+	default:
+		return usageError("export: --format must be md, pdf or epub, not %q", *format)
 	}
-	if *combined && *format != "pdf" {
-		return usageError("export: --combined goes with --format pdf")
+	if *combined && *format != "pdf" && *format != "epub" {
+		return usageError("export: --combined goes with --format pdf or epub")
 	}
 
 	lib, err := e.open(ctx)
@@ -77,19 +80,28 @@ func (e *env) cmdExport(ctx context.Context, args []string) error {
 		items = append(items, exportItem(a, notes))
 	}
 
+	if *combined {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fmt.Errorf("create export folder: %w", err)
+		}
+	}
 	var written []string
 	switch {
 	case *format == "pdf" && *combined:
-		name := "folio-" + time.Now().Format("2006-01-02-150405") + ".pdf"
-		if len(items) == 1 {
-			name = export.Slug(items[0].Title) + ".pdf"
-		}
-		path := filepath.Join(*out, name)
+		path := combinedPath(*out, items, ".pdf")
 		if err = export.PDFFile(ctx, path, items, lib, export.PDFOptions{PageSize: size}); err == nil {
 			written = []string{path}
 		}
 	case *format == "pdf":
 		written, err = export.PDFs(ctx, *out, items, lib, export.PDFOptions{PageSize: size})
+	case *format == "epub" && *combined:
+		path := combinedPath(*out, items, ".epub")
+		opts := export.EPUBOptions{Title: bookTitle(*tag, *query, *all)}
+		if err = export.EPUBFile(ctx, path, items, lib, opts); err == nil {
+			written = []string{path}
+		}
+	case *format == "epub":
+		written, err = export.EPUBs(ctx, *out, items, lib, export.EPUBOptions{})
 	default:
 		written, err = export.Markdown(ctx, *out, items, lib, export.MarkdownOptions{RemoteImages: *remote})
 	}
@@ -128,4 +140,32 @@ func (e *env) exportIDs(ctx context.Context, lib *storage.Library, ids []int64, 
 		}
 		f.After = next
 	}
+}
+
+// combinedPath names the one file of a combined export: after the article
+// when there is one, else by date; a name already taken in dir gets "-2",
+// "-3", ..., so nothing is overwritten.
+func combinedPath(dir string, items []export.Item, ext string) string {
+	name := "folio-" + time.Now().Format("2006-01-02-150405")
+	if len(items) == 1 {
+		name = export.Slug(items[0].Title)
+	}
+	path := filepath.Join(dir, name+ext)
+	for n := 2; fileExists(path); n++ {
+		path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", name, n, ext))
+	}
+	return path
+}
+
+// bookTitle names a book of several articles after what was exported.
+func bookTitle(tag, query string, all bool) string {
+	switch {
+	case tag != "":
+		return tag
+	case query != "":
+		return "Search: " + query
+	case all:
+		return "Folio library"
+	}
+	return ""
 }

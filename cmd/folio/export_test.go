@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -52,6 +54,51 @@ func TestExportMarkdownAndPDF(t *testing.T) {
 	again := strings.Fields(f.ok("export", "--out", out, "--all"))
 	if len(again) != 1 || again[0] == md[0] {
 		t.Errorf("second export wrote %q, want a new name beside %q", again, md[0])
+	}
+}
+
+func TestExportEPUB(t *testing.T) {
+	srv := seedServer(t)
+	f := newFolio(t)
+	f.client = srv.Client()
+	f.ok("add", "--tag", "dân vận", srv.URL+"/index.html")
+	f.ok("add", "--tag", "dân vận", "--url", "https://blog.example/post", "../../testdata/pages/en-blog/index.html")
+	srv.Close()
+	out := filepath.Join(t.TempDir(), "books")
+
+	one := strings.Fields(f.ok("export", "--format", "epub", "--out", out, "1"))
+	if len(one) != 1 || filepath.Base(one[0]) != "nang-cao-nang-luc-du-bao-tam-nhin-chien-luoc-trong-cong-tac-dan-van.epub" {
+		t.Fatalf("export --format epub 1 printed %q", one)
+	}
+	book := strings.Fields(f.ok("export", "--format", "epub", "--combined", "--out", out, "--tag", "dân vận"))
+	if len(book) != 1 || !strings.HasSuffix(book[0], ".epub") {
+		t.Fatalf("export --format epub --combined printed %q", book)
+	}
+	zr, err := zip.OpenReader(book[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var opf string
+	pages := 0
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "OEBPS/a") && strings.HasSuffix(zf.Name, ".xhtml") {
+			pages++
+		}
+		if zf.Name == "OEBPS/content.opf" {
+			rc, _ := zf.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			opf = string(b)
+		}
+	}
+	if zr.File[0].Name != "mimetype" || pages != 2 || !strings.Contains(opf, "<dc:title>dân vận</dc:title>") {
+		t.Errorf("combined book: first entry %s, %d article pages, package:\n%s", zr.File[0].Name, pages, opf)
+	}
+	// The same single article again gets a new name.
+	again := strings.Fields(f.ok("export", "--format", "epub", "--combined", "--out", out, "1"))
+	if len(again) != 1 || again[0] == one[0] {
+		t.Errorf("second export of article 1 wrote %q, want a name beside %q", again, one[0])
 	}
 }
 
