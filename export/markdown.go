@@ -92,6 +92,13 @@ func MarkdownText(it Item) (string, error) {
 	return renderMarkdown(newConverter(), &it, nil)
 }
 
+// MarkdownLocal renders one article as MarkdownText does, with its images
+// linked at the relative paths in local (image URL → path); an image not in
+// local keeps its remote link.
+func MarkdownLocal(it Item, local map[string]string) (string, error) {
+	return renderMarkdown(newConverter(), &it, local)
+}
+
 // WriteMarkdown writes MarkdownText(it) to w.
 func WriteMarkdown(w io.Writer, it Item) error {
 	s, err := MarkdownText(it)

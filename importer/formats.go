@@ -33,6 +33,7 @@ var formats = []FormatInfo{
 	{ChromeJSON, "Chrome, Edge, Brave, Vivaldi", "Bookmarks file of the browser profile", "the file named Bookmarks in the profile folder"},
 	{OneTab, "OneTab", "text export", "OneTab › Export URLs (save the text)"},
 	{URLList, "Any", "text or Markdown list of links", "one link per line, Markdown links, or links in text"},
+	{FolioArchive, "Folio", "archive folder (its library.json)", "folio export --format archive --out FOLDER"},
 }
 
 // Formats lists the exports Folio reads, with the export of each service

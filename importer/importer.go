@@ -58,6 +58,10 @@ type Item struct {
 	// File and Line say where the item came from, for messages.
 	File string
 	Line int
+
+	// restore, for an item of a Folio archive, is where Run reads the
+	// whole article from (see archive.go).
+	restore *archived
 }
 
 // Options tunes Run.
@@ -166,6 +170,8 @@ type library interface {
 	AddMany(ctx context.Context, items []storage.NewArticle) ([]storage.AddResult, error)
 	Notes(ctx context.Context, articleID int64) ([]storage.Note, error)
 	AddNote(ctx context.Context, articleID int64, text string) (storage.Note, error)
+	AddRecord(ctx context.Context, r *storage.Record) (int64, error)
+	AddNotes(ctx context.Context, articleID int64, notes []storage.Note) (int, error)
 	Optimize(ctx context.Context) error
 }
 
@@ -326,6 +332,9 @@ func (r *run) record(it Item, res result) {
 func (r *run) one(ctx context.Context, it Item) result {
 	if ctx.Err() != nil {
 		return result{out: outCancelled}
+	}
+	if it.restore != nil {
+		return r.restore(ctx, it)
 	}
 	tags := r.tags(it)
 	add := storage.AddOptions{

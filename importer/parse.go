@@ -172,6 +172,9 @@ func named(path string, err error) error {
 }
 
 func (p *parser) path(path string) (*Export, error) {
+	if dir, ok := archiveDir(path); ok {
+		return p.archive(dir)
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, unwrapPath(err)
@@ -262,6 +265,9 @@ func (p *parser) zip(name string, zr *zip.Reader) (*Export, error) {
 // with content/<slug>.html beside them, or any number of files of one
 // other format (Pocket's part_*.csv, or a single file that was zipped).
 func (p *parser) fsys(name, kind string, fsys fs.FS) (*Export, error) {
+	if zippedArchive(fsys) {
+		return nil, &zippedArchiveError{name}
+	}
 	var files, metas []string
 	err := fs.WalkDir(fsys, ".", func(pth string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -14,8 +14,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/folio-app/folio/archive"
 	"github.com/folio-app/folio/importer"
 	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/storage"
 )
 
 // pocketCSV writes a Pocket export listing rows (title, link, tags, status).
@@ -282,5 +284,38 @@ func TestImportProgressRefreshes(t *testing.T) {
 				t.Errorf("list shows %d rows, want %d", len(h.u.list.rows), tt.wantRows)
 			}
 		})
+	}
+}
+
+func TestImportFolioArchive(t *testing.T) {
+	ctx := context.Background()
+	src, err := storage.Open(ctx, filepath.Join(t.TempDir(), "src.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	saved := time.Date(2021, 3, 4, 5, 6, 7, 8, time.UTC)
+	id, err := src.Add(ctx, &reader.Article{URL: "https://example.com/bai", Title: "Bài viết", HTML: "<p>Nội dung</p>", Text: "Nội dung"},
+		storage.AddOptions{Tags: []string{"lưu trữ"}, Saved: saved, Favorite: true, Notes: []string{"ghi chú"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := archive.Export(ctx, filepath.Join(t.TempDir(), "archive"), src, []int64{id}, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	h := newHarness(t, nil)
+	h.imported(dir, importer.Options{})
+	if want := "Imported 1 article."; h.u.imports.message != want {
+		t.Errorf("summary = %q, want %q", h.u.imports.message, want)
+	}
+	h.eventually("the article listed", func() bool { return len(h.u.list.rows) == 1 })
+	got, err := h.u.lib.(*storage.Library).Record(ctx, h.u.list.rows[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Saved.Equal(saved) || !got.Favorite || len(got.Notes) != 1 || got.Notes[0].Text != "ghi chú" || got.Tags[0] != "lưu trữ" {
+		t.Errorf("imported from the archive: %+v", got)
 	}
 }

@@ -7,13 +7,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/folio-app/folio/archive"
 	"github.com/folio-app/folio/export"
 	"github.com/folio-app/folio/storage"
 )
 
 func (e *env) cmdExport(ctx context.Context, args []string) error {
-	fs := e.commonFlags("export", "export [--format md|pdf|epub] [--out DIR] [--tag T] [--query Q] [--all] [--page a4|letter] [--remote-images] [--combined] [ID...]")
-	format := fs.String("format", "md", "md (Markdown, one file per article), pdf or epub (e-book)")
+	fs := e.commonFlags("export", "export [--format md|pdf|epub|archive] [--out DIR] [--tag T] [--query Q] [--all] [--page a4|letter] [--remote-images] [--combined] [ID...]")
+	format := fs.String("format", "md", "md (Markdown, one file per article), pdf, epub (e-book), or archive (everything, to import back)")
 	out := fs.String("out", ".", "folder to write into (created if missing)")
 	tag := fs.String("tag", "", "export the articles with this tag")
 	query := fs.String("query", "", "export the articles a search finds")
@@ -35,6 +36,10 @@ func (e *env) cmdExport(ctx context.Context, args []string) error {
 			sources++
 		}
 	}
+	if sources == 0 && *format == "archive" {
+		*all = true // an archive is of the whole library unless told
+		sources = 1
+	}
 	if sources != 1 {
 		return usageError("export: say what to export: article ids, --tag, --query or --all (one of them)")
 	}
@@ -48,9 +53,9 @@ func (e *env) cmdExport(ctx context.Context, args []string) error {
 		return usageError("export: --page must be a4 or letter, not %q", *page)
 	}
 	switch *format {
-	case "md", "markdown", "pdf", "epub":
+	case "md", "markdown", "pdf", "epub", "archive":
 	default:
-		return usageError("export: --format must be md, pdf or epub, not %q", *format)
+		return usageError("export: --format must be md, pdf, epub or archive, not %q", *format)
 	}
 	if *combined && *format != "pdf" && *format != "epub" {
 		return usageError("export: --combined goes with --format pdf or epub")
@@ -61,11 +66,20 @@ func (e *env) cmdExport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer lib.Close()
+	explicit := len(ids) > 0
 	if ids, err = e.exportIDs(ctx, lib, ids, *tag, *query); err != nil {
 		return err
 	}
 	if len(ids) == 0 {
 		return fmt.Errorf("nothing to export: no article matches")
+	}
+	if *format == "archive" {
+		if explicit {
+			if err := requireArticles(ctx, lib, ids); err != nil {
+				return err
+			}
+		}
+		return e.exportArchive(ctx, lib, ids, *out)
 	}
 	items := make([]export.Item, 0, len(ids))
 	for _, id := range ids {
@@ -168,4 +182,22 @@ func bookTitle(tag, query string, all bool) string {
 		return "Folio library"
 	}
 	return ""
+}
+
+// exportArchive writes the lossless archive and says where it went.
+func (e *env) exportArchive(ctx context.Context, lib *storage.Library, ids []int64, out string) error {
+	var last time.Time
+	dir, err := archive.Export(ctx, out, lib, ids, archive.Options{Generator: "Folio " + version,
+		Progress: func(done, total int) {
+			if done < total && time.Since(last) < time.Second {
+				return
+			}
+			last = time.Now()
+			fmt.Fprintf(e.stderr, "%d of %d articles\n", done, total)
+		}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, dir)
+	return nil
 }

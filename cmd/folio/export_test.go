@@ -102,6 +102,34 @@ func TestExportEPUB(t *testing.T) {
 	}
 }
 
+func TestExportArchiveAndImportBack(t *testing.T) {
+	srv := seedServer(t)
+	f := newFolio(t)
+	f.client = srv.Client()
+	f.ok("add", "--tag", "dân vận", srv.URL+"/index.html")
+	f.ok("note", "1", "Ghi chú đầu tiên")
+	f.ok("mark", "1", "favorite")
+	srv.Close()
+	out := filepath.Join(t.TempDir(), "archive")
+	printed := strings.TrimSpace(f.ok("export", "--format", "archive", "--out", out))
+	if printed != out {
+		t.Fatalf("export --format archive printed %q, want %s", printed, out)
+	}
+	g := newFolio(t)
+	sum := g.ok("import", out)
+	if !strings.Contains(sum, "folio-archive export: 1 links") {
+		t.Errorf("import printed %q", sum)
+	}
+	before, after := listJSON(t, f), listJSON(t, g)
+	if len(after) != 1 || after[0].Title != before[0].Title || !after[0].Saved.Equal(before[0].Saved) ||
+		!after[0].State.Favorite || strings.Join(after[0].Tags, ",") != "dân vận" {
+		t.Errorf("imported %+v, want %+v", after, before)
+	}
+	if notes := g.ok("note", "list", "1"); !strings.Contains(notes, "Ghi chú đầu tiên") {
+		t.Errorf("notes after import: %q", notes)
+	}
+}
+
 func TestExportUsage(t *testing.T) {
 	f := newFolio(t)
 	for _, args := range [][]string{
