@@ -84,8 +84,8 @@ type Entry struct {
 	// ReadingTime is a Go duration ("4m30s").
 	ReadingTime string `json:"readingTime"`
 
-	State      State  `json:"state"`
-	FetchError string `json:"fetchError,omitempty"`
+	State      State    `json:"state"`
+	FetchError string   `json:"fetchError,omitempty"`
 	Tags       []string `json:"tags"`
 	Notes      []Note   `json:"notes"`
 	// Highlights are reserved for highlights in the text (issue 13); an
