@@ -65,6 +65,7 @@ type UI struct {
 	queue        *saveQueue
 	exports      *exportFlow
 	imports      *importFlow
+	backups      *backupFlow
 	welcome      fyne.CanvasObject
 	welcomeQueue *fyne.Container
 	toolbar      *fyne.Container
@@ -94,12 +95,15 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 	}
 	u.exports = newExportFlow(u)
 	u.imports = newImportFlow(u, lib, rdr)
+	u.backups = newBackupFlow(u)
 	return u
 }
 
 // Run opens Folio's window on lib and blocks until it is closed.
 func Run(lib *storage.Library, rdr *reader.Reader) error {
 	u := New(newApp(), lib, rdr)
+	u.Window()
+	u.backups.schedule()
 	u.ShowAndRun()
 	return nil
 }
@@ -408,6 +412,8 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(),
 		item("import", "Import…", nil, u.imports.start),
 		item("importFolder", "Import a folder…", nil, u.imports.startFolder),
+		fyne.NewMenuItemSeparator(),
+		item("backup", "Back up library…", nil, u.backups.show),
 	)
 	edit := fyne.NewMenu("Article",
 		item("find", "Search", sc(fyne.KeyF, def), func() { u.win.Canvas().Focus(u.search) }),

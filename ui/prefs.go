@@ -18,6 +18,8 @@ const (
 	prefExportFormat = "export.format" // the Export dialog's label: Markdown or PDF
 	prefExportPage   = "export.page"   // A4 or Letter
 	prefImportFolder = "import.folder" // where the last import was chosen
+	prefBackupAuto   = "backup.auto"   // the daily automatic backup is on (default)
+	prefBackupKeep   = "backup.keep"   // how many dated backups to keep
 )
 
 // Values of prefReaderFont.
