@@ -37,6 +37,7 @@ var clutterWords = map[string]bool{
 	"adsbygoogle": true, "sponsor": true, "sponsored": true, "popup": true, "modal": true,
 	"paywall": true, "breadcrumb": true, "breadcrumbs": true, "tags": true, "outbrain": true,
 	"taboola": true, "sidebar": true, "trending": true, "popular": true,
+	"bio": true, "biography": true,
 }
 
 // clutterPairs are two-word phrases of a class or id that mark a widget.
@@ -44,6 +45,9 @@ var clutterPairs = map[string]bool{
 	"read more": true, "sign up": true, "most viewed": true, "most read": true,
 	"more stories": true, "you may": true, "also like": true, "tag list": true,
 	"post tags": true, "article tags": true, "quang cao": true,
+	"author box": true, "author bio": true, "about author": true, "author info": true,
+	"author card": true, "author profile": true, "author details": true, "author description": true,
+	"author about": true, "the author": true,
 }
 
 var clutterRoles = map[string]bool{
@@ -53,7 +57,11 @@ var clutterRoles = map[string]bool{
 
 // teaserHeading matches the whole text of a heading that introduces a box
 // of links or a comment thread rather than a section of the article.
-var teaserHeading = regexp.MustCompile(`(?i)^(xem nhiều|đọc nhiều|có thể bạn quan tâm|bạn có thể quan tâm|tin liên quan|bài liên quan|tin cùng chuyên mục|tin mới|tin mới nhất|mới nhất|bình luận|ý kiến bạn đọc|xem thêm|đọc thêm|related|related (articles|stories|posts|content|news|reading)|read more|read next|more stories|more from .{1,40}|you (may|might) also like|recommended( for you)?|most (popular|read|viewed)|popular (posts|stories|articles)|trending( now)?|\d* ?comments?|leave a (reply|comment)|join the (discussion|conversation)|sign up.{0,40}|subscribe.{0,40}|(our |the )?newsletter|share( this)?( article| story| post)?)$`)
+var teaserHeading = regexp.MustCompile(`(?i)^(xem nhiều|đọc nhiều|có thể bạn quan tâm|bạn có thể quan tâm|tin liên quan|bài liên quan|tin cùng chuyên mục|tin mới|tin mới nhất|mới nhất|bình luận|ý kiến bạn đọc|xem thêm|đọc thêm|related|related (articles|stories|posts|content|news|reading)|read more|read next|more stories|more from .{1,40}|you (may|might) also like|recommended( for you)?|most (popular|read|viewed)|popular (posts|stories|articles)|trending( now)?|\d* ?comments?|leave a (reply|comment)|join the (discussion|conversation)|sign up.{0,40}|subscribe.{0,40}|(our |the )?newsletter|share( this)?( article| story| post)?|don'?t miss|more on this (story|topic)|editor'?s picks|top stories|latest news|most shared|also read|` +
+	`à lire aussi|lire aussi|à voir aussi|sur le même sujet|dans la même rubrique|les plus lus|articles similaires|vous aimerez aussi|commentaires|` +
+	`mehr zum thema|mehr aus .{1,40}|das könnte sie auch interessieren|auch interessant|weitere artikel|ähnliche artikel|lesen sie auch|meistgelesen|meist gelesen|kommentare|` +
+	`te puede interesar|también te puede interesar|noticias relacionadas|lo más leído|comentarios|leia também|veja também|mais lidas|notícias relacionadas|comentários|você pode gostar|` +
+	`関連記事|あわせて読みたい|おすすめ記事|人気記事|こちらもおすすめ|コメント)$`)
 
 // labelledLinks matches the label of a paragraph that only points elsewhere:
 // "Read more: <a>…</a>", "Tags: <a>…</a>", a source-link line.

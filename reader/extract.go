@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/itlightning/dateparse"
@@ -17,10 +15,6 @@ import (
 
 // ErrNotArticle: the page has no article text; Options.Force saves it anyway.
 var ErrNotArticle = errors.New("no article text found")
-
-// minArticleWeight is the least body text that counts as an article; see
-// isArticleLength.
-const minArticleWeight = 200
 
 // Extract finds the article in page, a UTF-8 HTML document read from
 // pageURL. It does no network I/O, so a stored page can be extracted again.
@@ -49,6 +43,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 	meta := readMeta(doc, u)
 	base := meta.base
 	resolveImages(doc, base)
+	sig := readSignals(doc, meta)
 	lead := findLead(doc)
 	markWidgets(doc)
 
@@ -83,7 +78,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 		cleanBody(rs.cleaned.body)
 		rs.cleaned.removed = tidyBody(rs.cleaned.body, articleFacts{title: a.Title, byline: a.Byline, urls: []string{a.URL, a.Canonical}})
 		rs.cleaned.text = blockText(rs.cleaned.body)
-		rs.chosen = choose(rs.cleaned, rs.plain)
+		rs.chosen = choose(rs.cleaned, rs.plain, sig)
 	} else {
 		rs.chosen = &candidate{}
 	}
@@ -102,7 +97,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 		a.Text = rs.chosen.text
 	}
 	a.Words, a.ReadingTime = countWords(a.Text)
-	if !isArticleLength(a.Text) && !opts.Force {
+	if !isArticle(rs.chosen.body, sig) && !opts.Force {
 		return nil, rs, fmt.Errorf("%w on %s; use force to save it anyway", ErrNotArticle, u)
 	}
 	if img := firstOf(parsed.ImageURL(), meta.get("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")); img != "" {
@@ -121,29 +116,6 @@ type candidate struct {
 	removed []removal  // what the clean-up's block rules took out
 	body    *html.Node // nil when readability found nothing
 	text    string
-}
-
-// The clean-up may cost at most these shares of what readability alone
-// found: of its prose (blocks of sentences), and of all its text.
-const (
-	maxLostProse = 0.2
-	maxLostText  = 0.3
-)
-
-// choose returns Folio's cleaned reading unless it cost content that
-// readability alone keeps: more than a small share of its prose or text,
-// or all of its article.
-func choose(cleaned, plain *candidate) *candidate {
-	if plain.body == nil {
-		return cleaned
-	}
-	if cleaned.body == nil || !isArticleLength(cleaned.text) && isArticleLength(plain.text) {
-		return plain
-	}
-	if lostProse(plain, cleaned) > maxLostProse || lostText(plain.text, cleaned.text) > maxLostText {
-		return plain
-	}
-	return cleaned
 }
 
 // trimSiteName drops the site's name from a title written as
@@ -323,130 +295,4 @@ func tidyImages(body *html.Node, base *url.URL) {
 			detach(s)
 		}
 	}
-}
-
-// textBlock is one innermost block of an article body.
-type textBlock struct {
-	node  *html.Node
-	text  string
-	links int // runes of link text
-	runes int
-}
-
-// textBlocks lists the innermost blocks of body that hold text directly.
-func textBlocks(body *html.Node) []textBlock {
-	var out []textBlock
-	var visit func(n *html.Node)
-	visit = func(n *html.Node) {
-		hasBlockChild := false
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && blockTags[c.Data] {
-				hasBlockChild = true
-				break
-			}
-		}
-		if !hasBlockChild {
-			if t := blockText(n); t != "" {
-				links := 0
-				for _, a := range elements(n, "a") {
-					links += textLen(a)
-				}
-				out = append(out, textBlock{node: n, text: t, links: links, runes: textRunes(t)})
-			}
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode {
-				visit(c)
-			} else if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
-				t := collapse(c.Data)
-				out = append(out, textBlock{node: n, text: t, runes: textRunes(t)})
-			}
-		}
-	}
-	visit(body)
-	return out
-}
-
-// isProse tells a block of sentences from a label, a link or a menu entry.
-func (b textBlock) isProse() bool {
-	if b.links*2 > b.runes {
-		return false
-	}
-	words, cjk := wordsAndCJK(b.text)
-	return (words >= 10 || cjk >= 25) && endsSentence(b.text)
-}
-
-// endsSentence tells text that ends as a sentence does, in any script:
-// headlines, teasers and menu entries mostly do not.
-func endsSentence(t string) bool {
-	t = strings.TrimRightFunc(t, func(r rune) bool {
-		return isSpace(r) || strings.ContainsRune("\"'”’»)]*", r) || unicode.Is(unicode.So, r)
-	})
-	if t == "" {
-		return false
-	}
-	r, _ := utf8.DecodeLastRuneInString(t)
-	return unicode.Is(unicode.Sentence_Terminal, r) || r == ':' || r == ';' || r == '…'
-}
-
-func lostProse(plain, cleaned *candidate) float64 {
-	have := map[string]bool{}
-	for _, b := range textBlocks(cleaned.body) {
-		have[normalizeForMatch(b.text)] = true
-	}
-	total, lost := 0, 0
-	all := ""
-	for _, b := range textBlocks(plain.body) {
-		if !b.isProse() {
-			continue
-		}
-		total += b.runes
-		t := normalizeForMatch(b.text)
-		if have[t] {
-			continue
-		}
-		// A block the clean-up trimmed (a credit off a caption) is kept
-		// when most of it is still there.
-		if all == "" {
-			all = normalizeForMatch(cleaned.text)
-		}
-		r := []rune(t)
-		if !strings.Contains(all, string(r[:len(r)*4/5])) {
-			lost += b.runes
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return float64(lost) / float64(total)
-}
-
-// lostText is the share of the words of plain that cleaned lacks.
-func lostText(plain, cleaned string) float64 {
-	have := map[string]int{}
-	for _, w := range strings.FieldsFunc(cleaned, notWordRune) {
-		have[w]++
-	}
-	total, lost := 0, 0
-	for _, w := range strings.FieldsFunc(plain, notWordRune) {
-		total++
-		if have[w] > 0 {
-			have[w]--
-		} else {
-			lost++
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return float64(lost) / float64(total)
-}
-
-func notWordRune(r rune) bool {
-	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
-}
-
-func normalizeForMatch(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -155,11 +155,3 @@ func wordsAndCJK(text string) (words, cjk int) {
 	}
 	return words, cjk
 }
-
-// isArticleLength tells whether text is long enough to be an article: about
-// 40 words, or 100 characters of a script without spaces (the same couple
-// of sentences).
-func isArticleLength(text string) bool {
-	words, cjk := wordsAndCJK(text)
-	return words*5+cjk*2 >= minArticleWeight
-}
