@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -71,35 +72,79 @@ var labelledLinks = regexp.MustCompile(`(?i)^(read more|read also|also read|rela
 // "content-share", "shareBar" and "share_bar" all contain "share".
 func classWords(n *html.Node) []string {
 	var words []string
-	for _, key := range []string{"class", "id", "aria-label"} {
-		v := attr(n, key)
-		if v == "" {
+	for _, a := range n.Attr {
+		if a.Namespace != "" || a.Key != "class" && a.Key != "id" && a.Key != "aria-label" || a.Val == "" {
 			continue
 		}
-		var cur []rune
-		flush := func() {
-			if len(cur) > 0 {
-				words = append(words, strings.ToLower(string(cur)))
-				cur = cur[:0]
-			}
-		}
-		prevLower := false
-		for _, r := range v {
-			switch {
-			case unicode.IsLetter(r) || unicode.IsDigit(r):
-				if unicode.IsUpper(r) && prevLower {
-					flush()
-				}
-				cur = append(cur, r)
-				prevLower = unicode.IsLower(r)
-			default:
-				flush()
-				prevLower = false
-			}
-		}
-		flush()
+		words = appendWords(words, a.Val)
 		words = append(words, "") // no pair across attributes
 	}
+	return words
+}
+
+// appendWords appends the lower-case words of v: runs of letters and
+// digits, split again where a lower-case letter meets an upper-case one.
+// The words are substrings of one lower-cased copy of v.
+func appendWords(words []string, v string) []string {
+	lower := strings.ToLower(v)
+	if len(lower) != len(v) {
+		return appendWordsSlow(words, v)
+	}
+	start := -1
+	prevLower := false
+	for i, r := range v {
+		alnum := r < utf8.RuneSelf && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') ||
+			r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		switch {
+		case !alnum:
+			if start >= 0 {
+				words = append(words, lower[start:i])
+				start = -1
+			}
+			prevLower = false
+		default:
+			upper := 'A' <= r && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r)
+			if start >= 0 && upper && prevLower {
+				words = append(words, lower[start:i])
+				start = -1
+			}
+			if start < 0 {
+				start = i
+			}
+			prevLower = 'a' <= r && r <= 'z' || r >= utf8.RuneSelf && unicode.IsLower(r)
+		}
+	}
+	if start >= 0 {
+		words = append(words, lower[start:])
+	}
+	return words
+}
+
+// appendWordsSlow is appendWords for the few values whose lower-case form
+// has another length in bytes.
+func appendWordsSlow(words []string, v string) []string {
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	prevLower := false
+	for _, r := range v {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if unicode.IsUpper(r) && prevLower {
+				flush()
+			}
+			cur = append(cur, r)
+			prevLower = unicode.IsLower(r)
+		default:
+			flush()
+			prevLower = false
+		}
+	}
+	flush()
 	return words
 }
 
@@ -236,8 +281,8 @@ func isTeaserHeading(n *html.Node) bool {
 			return false
 		}
 	}
-	t := textOf(n)
-	if t == "" || len([]rune(t)) > 60 {
+	t, short := shortText(n, 60)
+	if !short || t == "" {
 		return false
 	}
 	t = strings.TrimRight(t, " :：»›>")

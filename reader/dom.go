@@ -2,6 +2,7 @@ package reader
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -162,7 +163,11 @@ func isSpace(r rune) bool {
 
 // collapse trims s and turns every run of white space into one space.
 func collapse(s string) string {
+	if isCollapsed(s) {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
 	for _, r := range s {
 		if isSpace(r) {
@@ -176,4 +181,37 @@ func collapse(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isCollapsed tells s that collapse would leave as it is: no white space
+// at the ends, none but single ASCII spaces inside.
+func isCollapsed(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if isSpace(r) {
+				return false
+			}
+			i += size - 1
+		}
+		prevSpace = false
+	}
+	return true
 }

@@ -97,7 +97,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 		a.Text = rs.chosen.text
 	}
 	a.Words, a.ReadingTime = countWords(a.Text)
-	if !isArticle(rs.chosen.body, sig) && !opts.Force {
+	if !isArticle(rs.chosen.textBlocks(), sig) && !opts.Force {
 		return nil, rs, fmt.Errorf("%w on %s; use force to save it anyway", ErrNotArticle, u)
 	}
 	if img := firstOf(parsed.ImageURL(), meta.get("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")); img != "" {
@@ -116,6 +116,16 @@ type candidate struct {
 	removed []removal  // what the clean-up's block rules took out
 	body    *html.Node // nil when readability found nothing
 	text    string
+	blocks  []textBlock // of body once it is final; see textBlocks
+}
+
+// textBlocks returns the blocks of the candidate's body, listed once: the
+// body does not change after the clean-up.
+func (c *candidate) textBlocks() []textBlock {
+	if c.blocks == nil && c.body != nil {
+		c.blocks = textBlocks(c.body)
+	}
+	return c.blocks
 }
 
 // trimSiteName drops the site's name from a title written as

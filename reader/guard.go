@@ -32,7 +32,7 @@ func choose(cleaned, plain *candidate, sig pageSignals) *candidate {
 	if plain.body == nil {
 		return cleaned
 	}
-	if cleaned.body == nil || !isArticle(cleaned.body, sig) && isArticle(plain.body, sig) {
+	if cleaned.body == nil || !isArticle(cleaned.textBlocks(), sig) && isArticle(plain.textBlocks(), sig) {
 		return plain
 	}
 	if costsContent(plain, cleaned) {
@@ -123,11 +123,11 @@ func endsSentence(t string) bool {
 // and of all its prose blocks.
 func lostProse(plain, cleaned *candidate) (lost, total int) {
 	have := map[string]bool{}
-	for _, b := range textBlocks(cleaned.body) {
+	for _, b := range cleaned.textBlocks() {
 		have[normalizeForMatch(b.text)] = true
 	}
 	all := ""
-	for _, b := range textBlocks(plain.body) {
+	for _, b := range plain.textBlocks() {
 		if !b.isProse() {
 			continue
 		}

@@ -108,7 +108,7 @@ func blockText(n *html.Node) string {
 // break markers into real ones, trimming spaces around them.
 func collapseKeep(s string) string {
 	s = collapse(s)
-	if !strings.ContainsAny(s, string(hardNewline)+string(hardTab)) {
+	if !strings.ContainsRune(s, hardNewline) && !strings.ContainsRune(s, hardTab) {
 		return s
 	}
 	s = strings.NewReplacer(" "+string(hardNewline), string(hardNewline), string(hardNewline)+" ", string(hardNewline),

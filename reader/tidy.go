@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -88,13 +89,12 @@ func tidyBody(body *html.Node, facts articleFacts) []removal {
 		default:
 			return false
 		}
-		if len(elements(n, "img", "picture", "video", "iframe", "svg")) > 0 {
+		// Every rule is about a short text: longer boxes are only walked.
+		t, short := shortText(n, 160)
+		if !short || t == "" || len(elements(n, "img", "picture", "video", "iframe", "svg")) > 0 {
 			return true
 		}
-		t := textOf(n)
 		switch {
-		case t == "":
-			return true
 		case uiWords[strings.ToLower(strings.Trim(t, " .…:>»›×✕"))]:
 			drop(n, "ui")
 			return false
@@ -339,4 +339,41 @@ func lastText(n *html.Node) *html.Node {
 		return true
 	})
 	return last
+}
+
+// shortText returns the text of n, white space collapsed, when it has at
+// most max runes; ok is false, and the walk stops early, when it has more.
+func shortText(n *html.Node, max int) (text string, ok bool) {
+	var b strings.Builder
+	count := 0
+	var visit func(c *html.Node) bool
+	visit = func(c *html.Node) bool {
+		switch c.Type {
+		case html.TextNode:
+			count += utf8.RuneCountInString(c.Data)
+			if count > 4*max {
+				return false
+			}
+			b.WriteString(c.Data)
+			b.WriteByte(' ')
+		case html.ElementNode:
+			if c.Data == "script" || c.Data == "style" || c.Data == "template" {
+				return true
+			}
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			if !visit(k) {
+				return false
+			}
+		}
+		return true
+	}
+	if !visit(n) {
+		return "", false
+	}
+	t := collapse(b.String())
+	if utf8.RuneCountInString(t) > max {
+		return "", false
+	}
+	return t, true
 }

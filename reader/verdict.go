@@ -71,12 +71,9 @@ const (
 	sentencelessWords = 150
 )
 
-// isArticle tells whether body, the text chosen for the page, is an
-// article.
-func isArticle(body *html.Node, sig pageSignals) bool {
-	if body == nil {
-		return false
-	}
+// isArticle tells whether blocks, those of the body chosen for the page,
+// make an article.
+func isArticle(blocks []textBlock, sig pageSignals) bool {
 	need := articleProse
 	if sig.article {
 		need = declaredProse
@@ -85,7 +82,7 @@ func isArticle(body *html.Node, sig pageSignals) bool {
 		need = refusalProse
 	}
 	prose, all, links := 0, 0, 0
-	for _, b := range textBlocks(body) {
+	for _, b := range blocks {
 		words, cjk := wordsAndCJK(b.text)
 		w := words + cjk/2
 		all += w
