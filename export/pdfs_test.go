@@ -56,3 +56,37 @@ func TestPDFsCancelledWritesNothing(t *testing.T) {
 		t.Errorf("folder holds %d entries after a cancelled export", len(entries))
 	}
 }
+
+// originals is an ImageStore and OriginalStore holding one document.
+type originals struct {
+	dirStore
+	doc []byte
+}
+
+func (o *originals) Original(ctx context.Context, id int64) (string, []byte, error) {
+	return "application/pdf", o.doc, nil
+}
+
+// An article saved from a PDF is exported as the PDF itself.
+func TestPDFsWriteTheOriginalDocument(t *testing.T) {
+	dir := t.TempDir()
+	doc := []byte("%PDF-1.7\n% the original document\n%%EOF\n")
+	it := seedItem(t)
+	it.PageType = "application/pdf"
+	paths, err := PDFs(context.Background(), dir, []Item{it}, &originals{doc: doc}, PDFOptions{})
+	if err != nil || len(paths) != 1 {
+		t.Fatalf("PDFs = %q, %v", paths, err)
+	}
+	if b, _ := os.ReadFile(paths[0]); string(b) != string(doc) {
+		t.Errorf("exported %d bytes, not the original document", len(b))
+	}
+	// A web page's article is still rendered.
+	it.PageType = ""
+	paths, err = PDFs(context.Background(), dir, []Item{it}, &originals{doc: doc}, PDFOptions{})
+	if err != nil || len(paths) != 1 {
+		t.Fatalf("PDFs = %q, %v", paths, err)
+	}
+	if b, _ := os.ReadFile(paths[0]); string(b) == string(doc) || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Errorf("a web article was not rendered")
+	}
+}

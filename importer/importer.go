@@ -46,6 +46,10 @@ type Item struct {
 	Byline    string
 	Lang      string
 	Published time.Time
+	// PDF is the document itself when the export kept one (Omnivore's
+	// content/<slug>.pdf): it becomes the article's original, its text
+	// read from it.
+	PDF []byte
 
 	// Notes are what the person wrote that the export carried (a
 	// description, a note, highlights): each is stored as a note of the
@@ -342,7 +346,8 @@ func (r *run) one(ctx context.Context, it Item) result {
 		Read: it.Read || r.opts.MarkRead, Favorite: it.Favorite, Archived: it.Archived,
 		Notes: noteTexts(it.Notes),
 	}
-	if r.opts.NoFetch && it.HTML == "" {
+	it = withoutPlaceholders(it)
+	if r.opts.NoFetch && it.HTML == "" && it.PDF == nil {
 		// Add finds a link already present by itself; looking it up first
 		// would cost a query per row for nothing.
 		add.Bookmark = true
@@ -358,6 +363,13 @@ func (r *run) one(ctx context.Context, it Item) result {
 		return r.failed(ctx, err)
 	}
 	req := save.Request{Link: it.URL, Title: it.Title, Options: add}
+	if it.PDF != nil {
+		if a, err := fromDocument(it); err == nil {
+			req.Article = a
+			return r.save(ctx, req, outFromExport)
+		}
+		// A document that cannot be read: fall back to the link.
+	}
 	if it.HTML != "" {
 		if a, err := fromContent(it); err == nil {
 			req.Article = a

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/pierrec/lz4/v4"
+
+	"github.com/folio-app/folio/reader"
 )
 
 // mozLz4Magic starts Firefox's compressed bookmark backups (.jsonlz4):
@@ -919,6 +921,12 @@ func omnivoreEntries(name string, entries []json.RawMessage, lines []int, read f
 		}
 		if read != nil {
 			it.HTML = read("content", e.Slug, ".html")
+			if it.HTML == "" {
+				// A PDF item: Omnivore kept the document itself.
+				if doc := read("content", e.Slug, ".pdf"); reader.IsPDF([]byte(doc)) {
+					it.PDF = []byte(doc)
+				}
+			}
 			if md := strings.TrimSpace(read("highlights", e.Slug, ".md")); md != "" {
 				it.Highlights = omnivoreHighlights(md)
 				it.Notes = append(it.Notes, Note{From: "Omnivore (highlights)", Text: md})

@@ -39,8 +39,12 @@ type Article struct {
 	Images []Image
 
 	// Page is the original page as UTF-8 HTML, kept so the article can be
-	// extracted again later without the network.
+	// extracted again later without the network; for a document, the
+	// document itself (PageType says which).
 	Page []byte
+	// PageType is Page's media type: empty or "text/html" for a web page,
+	// PDF for a PDF document.
+	PageType string
 }
 
 // Image is one image of an article.

@@ -54,11 +54,15 @@ type Page struct {
 	URL         string // final URL after redirects
 	ContentType string // media type without parameters, e.g. "text/html"
 	HTML        []byte // the page as UTF-8
+	// Document is the body as served when the link is a document (PDF),
+	// not a page; HTML is then empty.
+	Document []byte
 }
 
-// Fetch downloads link and returns its HTML decoded to UTF-8. It refuses
-// links that are not http(s), answers that are not 2xx, bodies over
-// MaxPageBytes and responses that are not HTML.
+// Fetch downloads link and returns its HTML decoded to UTF-8, or a PDF as
+// served. It refuses links that are not http(s), answers that are not 2xx,
+// pages over MaxPageBytes, documents over MaxDocumentBytes and responses
+// that are neither HTML nor PDF.
 func (r *Reader) Fetch(ctx context.Context, link string) (*Page, error) {
 	u, err := ParseLink(link)
 	if err != nil {
@@ -67,13 +71,22 @@ func (r *Reader) Fetch(ctx context.Context, link string) (*Page, error) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
 
-	resp, body, err := r.get(ctx, u.String(), acceptHTML, "", r.maxPage())
+	resp, body, err := r.get(ctx, u.String(), acceptHTML, "", max(r.maxPage(), r.maxDocument()))
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	final := resp.Request.URL.String()
 	header := resp.Header.Get("Content-Type")
 	mt := mediaType(header, body)
+	if mt == PDF || mt == "application/x-pdf" || (mt == "application/octet-stream" && IsPDF(body)) {
+		if int64(len(body)) > r.maxDocument() {
+			return nil, fmt.Errorf("fetch %s: more than the %d bytes allowed: %w", u, r.maxDocument(), ErrTooLarge)
+		}
+		return &Page{URL: final, ContentType: PDF, Document: body}, nil
+	}
+	if int64(len(body)) > r.maxPage() {
+		return nil, fmt.Errorf("fetch %s: more than the %d bytes allowed: %w", u, r.maxPage(), ErrTooLarge)
+	}
 	if mt != "text/html" && mt != "application/xhtml+xml" {
 		what := "the answer" // name the final address only when it differs
 		if final != u.String() {

@@ -155,14 +155,19 @@ func TestFetchErrors(t *testing.T) {
 	}{
 		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, nil, ErrHTTPStatus, "the server answered 404 Not Found"},
 		{"500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) }, nil, ErrHTTPStatus, "the server answered 500 Internal Server Error"},
-		{"pdf", func(w http.ResponseWriter, r *http.Request) {
+		// A PDF is read as a document; a broken one is refused as such.
+		{"broken pdf", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/pdf")
 			w.Write(pdf)
-		}, nil, ErrNotHTML, "is application/pdf, not a web page"},
-		{"pdf without header", func(w http.ResponseWriter, r *http.Request) {
+		}, nil, ErrPDF, "not a readable PDF"},
+		{"broken pdf without header", func(w http.ResponseWriter, r *http.Request) {
 			w.Header()["Content-Type"] = nil
 			w.Write(pdf)
-		}, nil, ErrNotHTML, "is application/pdf"},
+		}, nil, ErrPDF, "not a readable PDF"},
+		{"zip", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/zip")
+			w.Write([]byte("PK\x03\x04"))
+		}, nil, ErrNotHTML, "is application/zip, not a web page"},
 		{"png as octet-stream", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/octet-stream")
 			w.Write(png)
@@ -382,17 +387,17 @@ func TestLimitAtMaxInt64ReadsTheWholePage(t *testing.T) {
 func TestNotHTMLNamesTheLinkOnce(t *testing.T) {
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/moved" {
-			http.Redirect(w, r, "/doc.pdf", http.StatusFound)
+			http.Redirect(w, r, "/doc.zip", http.StatusFound)
 			return
 		}
-		w.Header().Set("Content-Type", "application/pdf")
-		w.Write([]byte("%PDF-1.4\n"))
+		w.Header().Set("Content-Type", "application/zip")
+		w.Write([]byte("PK\x03\x04"))
 	})
 	tests := []struct {
 		name, path string
 		wantLinks  int
 	}{
-		{"direct", "/doc.pdf", 1},
+		{"direct", "/doc.zip", 1},
 		{"redirected", "/moved", 2},
 	}
 	for _, tt := range tests {

@@ -2,21 +2,29 @@ package reader
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
 // Defaults used when the matching Reader field is zero.
 const (
-	DefaultUserAgent     = "Folio/0.1 (+desktop article archive)"
-	DefaultTimeout       = 30 * time.Second
-	DefaultMaxPageBytes  = 20 << 20
-	DefaultMaxImageBytes = 10 << 20
-	DefaultImageWorkers  = 4
+	DefaultUserAgent    = "Folio/0.1 (+desktop article archive)"
+	DefaultTimeout      = 30 * time.Second
+	DefaultMaxPageBytes = 20 << 20
+	// DefaultMaxDocumentBytes bounds a PDF: papers and reports run larger
+	// than pages.
+	DefaultMaxDocumentBytes = 200 << 20
+	DefaultMaxImageBytes    = 10 << 20
+	DefaultImageWorkers     = 4
 )
 
 // ErrNoURL: a local file names no original address and the caller gave none.
@@ -69,6 +77,8 @@ type Reader struct {
 	UserAgent     string
 	MaxPageBytes  int64
 	MaxImageBytes int64
+	// MaxDocumentBytes bounds a PDF.
+	MaxDocumentBytes int64
 	// Timeout bounds a whole fetch (page, or one image), enforced through
 	// the context so it holds for any Client.
 	Timeout      time.Duration
@@ -132,9 +142,12 @@ func (r *Reader) finish(ctx context.Context, page *Page, what string, opts Optio
 	return a, nil
 }
 
-// ExtractPage finds the article in a fetched or loaded page. It does no
-// network I/O.
+// ExtractPage finds the article in a fetched or loaded page, or the text
+// of a PDF document. It does no network I/O.
 func ExtractPage(page *Page, opts Options) (*Article, error) {
+	if page.ContentType == PDF {
+		return ExtractPDF(page.Document, page.URL, opts)
+	}
 	return Extract(page.HTML, page.URL, opts)
 }
 
@@ -142,10 +155,30 @@ func ExtractPage(page *Page, opts Options) (*Article, error) {
 // for a link. link is the page's original address; when empty it is taken
 // from the file's canonical link or og:url, and without either the error
 // wraps ErrNoURL.
+//
+// A PDF file is loaded as it is (Document). Without link it is given a
+// local address made from its content (see LocalDocumentURL), as a PDF
+// seldom names where it came from.
 func (r *Reader) FetchFile(path, link string) (*Page, error) {
-	raw, err := readFileLimited(path, r.maxPage())
+	raw, err := readFileLimited(path, max(r.maxPage(), r.maxDocument()))
 	if err != nil {
 		return nil, err
+	}
+	if IsPDF(raw) {
+		if int64(len(raw)) > r.maxDocument() {
+			return nil, fmt.Errorf("read %s: more than the %d bytes allowed: %w", path, r.maxDocument(), ErrTooLarge)
+		}
+		if link == "" {
+			return &Page{URL: LocalDocumentURL(raw, filepath.Base(path)), ContentType: PDF, Document: raw}, nil
+		}
+		u, err := ParseLink(link)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: original address: %w", path, err)
+		}
+		return &Page{URL: u.String(), ContentType: PDF, Document: raw}, nil
+	}
+	if int64(len(raw)) > r.maxPage() {
+		return nil, fmt.Errorf("read %s: more than the %d bytes allowed: %w", path, r.maxPage(), ErrTooLarge)
 	}
 	html := decode(raw, "")
 	if link != "" {
@@ -169,6 +202,25 @@ func (r *Reader) FetchFile(path, link string) (*Page, error) {
 // the extractor use it to see pages exactly as `folio add FILE` saves them.
 func ExtractSaved(raw []byte, link string, opts Options) (*Article, error) {
 	return Extract(decode(raw, ""), link, opts)
+}
+
+// LocalHost is the host of the addresses LocalDocumentURL makes. It is
+// under .invalid, a name reserved never to resolve: such an address
+// cannot be fetched, only recognised.
+const LocalHost = "local.folio.invalid"
+
+// LocalDocumentURL is the address a document saved from a file is known
+// by when nobody says where it came from: made from its content, so the
+// same file saved twice is the same article, and ending in the file name.
+func LocalDocumentURL(data []byte, name string) string {
+	sum := sha256.Sum256(data)
+	return (&url.URL{Scheme: "https", Host: LocalHost, Path: "/" + hex.EncodeToString(sum[:12]) + "/" + name}).String()
+}
+
+// IsLocal reports whether link was made by LocalDocumentURL.
+func IsLocal(link string) bool {
+	u, err := url.Parse(link)
+	return err == nil && strings.EqualFold(u.Hostname(), LocalHost)
 }
 
 func readFileLimited(path string, limit int64) ([]byte, error) {
@@ -235,6 +287,13 @@ func (r *Reader) maxPage() int64 {
 		return r.MaxPageBytes
 	}
 	return DefaultMaxPageBytes
+}
+
+func (r *Reader) maxDocument() int64 {
+	if r.MaxDocumentBytes > 0 {
+		return r.MaxDocumentBytes
+	}
+	return DefaultMaxDocumentBytes
 }
 
 func (r *Reader) maxImage() int64 {

@@ -20,6 +20,10 @@ const MaxLoss = 0.10
 // (it is a bookmark); fetch it from the network instead.
 var ErrNoOriginal = errors.New("no original page stored")
 
+// ErrFromFile: the article is a document saved from a file, with no
+// address to fetch it from again; re-extract it offline instead.
+var ErrFromFile = errors.New("saved from a file, with no address to fetch it from")
+
 // RefetchOptions tunes Refetch.
 type RefetchOptions struct {
 	// Offline extracts the stored original again instead of fetching the
@@ -81,6 +85,9 @@ func (s *Saver) refetch(ctx context.Context, old *storage.Article, opts RefetchO
 	if s.Fetcher == nil {
 		return nil, fmt.Errorf("fetch article %d: %w", old.ID, ErrNoFetcher)
 	}
+	if reader.IsLocal(old.URL) {
+		return nil, fmt.Errorf("fetch article %d: %w", old.ID, ErrFromFile)
+	}
 	opts.report(Fetching)
 	page, err := s.Fetcher.Fetch(ctx, old.URL)
 	if err != nil {
@@ -102,7 +109,7 @@ func (s *Saver) refetch(ctx context.Context, old *storage.Article, opts RefetchO
 // reextract extracts the stored original of old again, with the images the
 // library holds.
 func (s *Saver) reextract(ctx context.Context, old *storage.Article, opts RefetchOptions) (*reader.Article, error) {
-	raw, err := s.Lib.Page(ctx, old.ID)
+	ct, raw, err := s.Lib.Original(ctx, old.ID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, fmt.Errorf("re-extract article %d: %w", old.ID, ErrNoOriginal)
 	}
@@ -110,7 +117,10 @@ func (s *Saver) reextract(ctx context.Context, old *storage.Article, opts Refetc
 		return nil, err
 	}
 	opts.report(Extracting)
-	page := &reader.Page{URL: old.URL, ContentType: "text/html", HTML: raw}
+	page := &reader.Page{URL: old.URL, ContentType: ct, HTML: raw}
+	if ct == reader.PDF {
+		page.HTML, page.Document = nil, raw
+	}
 	a, err := reader.ExtractPage(page, reader.Options{Force: opts.Force})
 	if err != nil {
 		return nil, readError{err}

@@ -26,7 +26,7 @@ type Library interface {
 	Merge(ctx context.Context, id int64, m storage.Merge) (string, error)
 	Get(ctx context.Context, id int64) (*storage.Article, error)
 	Replace(ctx context.Context, id int64, a *reader.Article) error
-	Page(ctx context.Context, id int64) ([]byte, error)
+	Original(ctx context.Context, id int64) (string, []byte, error)
 	Image(ctx context.Context, articleID int64, url string) (string, []byte, error)
 }
 

@@ -218,7 +218,11 @@ func writeContent(ctx context.Context, tx querier, id int64, a *reader.Article) 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO pages(article_id, gz) VALUES (?, ?)`, id, gz); err != nil {
+		ct := a.PageType
+		if ct == "" {
+			ct = "text/html"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO pages(article_id, gz, content_type) VALUES (?, ?, ?)`, id, gz, ct); err != nil {
 			return fmt.Errorf("store page: %w", err)
 		}
 	}
@@ -350,11 +354,12 @@ func (l *Library) Get(ctx context.Context, id int64) (*Article, error) {
 	err := l.db.QueryRowContext(ctx, `SELECT a.id, a.url, a.canonical, a.title, a.byline, a.site, a.lang,
 		a.excerpt, a.lead_image, a.published, a.published_tz, a.words, a.reading_time, a.saved, a.updated,
 		a.read, a.favorite, a.archived, a.fetched, a.fetch_error, a.position, a.progress,
-		COALESCE(c.html, ''), COALESCE(c.text, '')
+		COALESCE(c.html, ''), COALESCE(c.text, ''),
+		COALESCE((SELECT p.content_type FROM pages p WHERE p.article_id = a.id), '')
 		FROM articles a LEFT JOIN article_content c ON c.article_id = a.id WHERE a.id = ?`, id).Scan(
 		&a.ID, &a.URL, &a.Canonical, &a.Title, &a.Byline, &a.SiteName, &a.Lang,
 		&a.Excerpt, &a.LeadImage, &pub, &tz, &a.Words, &rt, &saved, &upd,
-		&read, &fav, &arch, &fetched, &a.FetchError, &a.Position, &a.Progress, &a.HTML, &a.Text)
+		&read, &fav, &arch, &fetched, &a.FetchError, &a.Position, &a.Progress, &a.HTML, &a.Text, &a.PageType)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("get article %d: %w", id, ErrNotFound)
 	}
@@ -459,25 +464,36 @@ func (l *Library) ImageByURL(ctx context.Context, url string) (string, []byte, e
 }
 
 // Page returns the original page of article id, decompressed; ErrNotFound
-// if none was stored (a bookmark).
+// if none was stored (a bookmark). See Original for its type.
 func (l *Library) Page(ctx context.Context, id int64) ([]byte, error) {
-	var gz []byte
-	err := l.db.QueryRowContext(ctx, `SELECT gz FROM pages WHERE article_id = ?`, id).Scan(&gz)
+	_, b, err := l.Original(ctx, id)
+	return b, err
+}
+
+// Original returns the media type ("text/html", reader.PDF) and the bytes
+// of article id's original, decompressed; ErrNotFound if none was stored
+// (a bookmark).
+func (l *Library) Original(ctx context.Context, id int64) (string, []byte, error) {
+	var (
+		gz []byte
+		ct string
+	)
+	err := l.db.QueryRowContext(ctx, `SELECT gz, content_type FROM pages WHERE article_id = ?`, id).Scan(&gz, &ct)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("page of article %d: %w", id, ErrNotFound)
+		return "", nil, fmt.Errorf("page of article %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("page of article %d: %w", id, err)
+		return "", nil, fmt.Errorf("page of article %d: %w", id, err)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
-		return nil, fmt.Errorf("page of article %d: decompress: %w", id, err)
+		return "", nil, fmt.Errorf("page of article %d: decompress: %w", id, err)
 	}
 	b, err := io.ReadAll(zr)
 	if err != nil {
-		return nil, fmt.Errorf("page of article %d: decompress: %w", id, err)
+		return "", nil, fmt.Errorf("page of article %d: decompress: %w", id, err)
 	}
-	return b, nil
+	return ct, b, nil
 }
 
 // Mark changes a flag of the articles ids. Ids no longer in the library are

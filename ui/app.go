@@ -54,6 +54,9 @@ type UI struct {
 
 	// saver is the one save path, shared with the command line and import.
 	saver *save.Saver
+	// openDoc opens a stored document's file in the system's viewer; tests
+	// replace it.
+	openDoc func(*url.URL)
 
 	win          fyne.Window
 	linkBar      *widget.Entry
@@ -93,6 +96,7 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 		markReadAfter: 2 * time.Second,
 		total:         -1,
 	}
+	u.openDoc = u.openURL
 	u.exports = newExportFlow(u)
 	u.imports = newImportFlow(u, lib, rdr)
 	u.backups = newBackupFlow(u)

@@ -179,7 +179,7 @@ func TestQueueExplains(t *testing.T) {
 		retry bool
 	}{
 		{name: "missing page", path: "/gone", want: "The server answered 404 — the page may have moved."},
-		{name: "pdf", path: "/paper.pdf", want: "That link isn't a web page (application/pdf)."},
+		{name: "broken pdf", path: "/paper.pdf", want: "That PDF can't be read: it may be damaged or locked with a password."},
 		{name: "no article", path: "/images/logo.png", want: "That link isn't a web page (image/png)."},
 	}
 	for _, tt := range tests {

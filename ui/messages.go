@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/folio-app/folio/reader"
+	"github.com/folio-app/folio/save"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -43,6 +44,10 @@ func explain(err error) string {
 			return fmt.Sprintf("That link isn't a web page (%s).", m[1])
 		}
 		return "That link isn't a web page."
+	case errors.Is(err, reader.ErrPDF):
+		return "That PDF can't be read: it may be damaged or locked with a password."
+	case errors.Is(err, save.ErrFromFile):
+		return "This document was saved from a file, so there is no link to fetch it from again."
 	case errors.Is(err, reader.ErrHTTPStatus):
 		return statusSentence(err)
 	case errors.Is(err, reader.ErrTooLarge):

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/folio-app/folio/reader"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -82,7 +83,11 @@ func newReaderView(u *UI) *readerView {
 
 func (v *readerView) build() fyne.CanvasObject {
 	v.original = widget.NewButtonWithIcon("Open original", theme.ComputerIcon(), func() {
-		if v.art != nil {
+		switch {
+		case v.art == nil:
+		case v.art.PageType == reader.PDF:
+			v.u.openDocument(v.art.ID, v.art.Title)
+		default:
 			if u, err := url.Parse(v.art.URL); err == nil {
 				v.u.openURL(u)
 			}
@@ -246,6 +251,9 @@ func (v *readerView) show(id int64) {
 
 // articleDocument is the body of a, or says why there is none.
 func articleDocument(a *storage.Article, base *url.URL, images func(string) (*docImage, string)) *document {
+	if a.Fetched && a.PageType == reader.PDF && strings.TrimSpace(a.HTML) == "" {
+		return parseDocument("<p>This PDF has no text Folio can read (it may be a scan). Open the PDF to see it.</p>", nil, nil)
+	}
 	if !a.Fetched || strings.TrimSpace(a.HTML) == "" {
 		msg := "Folio has only the link to this page, not its text."
 		if a.FetchError != "" {
@@ -298,6 +306,11 @@ func siteName(name, link string) string {
 func (v *readerView) fill(a *storage.Article, doc *document) {
 	v.id, v.art = a.ID, a
 	v.page.setDocument(v.headBlocks(a), doc)
+	if a.PageType == reader.PDF {
+		v.original.SetText("Open PDF") // the stored document, in the system's viewer
+	} else {
+		v.original.SetText("Open original")
+	}
 	v.tags.set([]int64{a.ID}, a.Tags)
 	v.notes.load(a.ID)
 	v.show1(v.article)

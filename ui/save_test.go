@@ -5,10 +5,14 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"codeberg.org/go-pdf/fpdf"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -116,4 +120,47 @@ func TestRefetchShorterAsks(t *testing.T) {
 	if a, _ := h.lib.Get(ctx, id); a.Words >= before.Words {
 		t.Errorf("the shorter text was not stored: %d words, was %d", a.Words, before.Words)
 	}
+}
+
+// A PDF link saved from the window reads as text and opens, from the
+// library, in the system's viewer.
+func TestSavePDFAndOpenIt(t *testing.T) {
+	p := fpdf.New("P", "mm", "A4", "")
+	p.SetTitle("Report on the Algorithmic Language", true)
+	p.SetFont("Helvetica", "", 11)
+	p.AddPage()
+	p.MultiCell(0, 5, strings.Repeat("A language for describing computational processes. ", 12), "", "J", false)
+	var doc bytes.Buffer
+	if err := p.Output(&doc); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write(doc.Bytes())
+	}))
+	defer srv.Close()
+	h := newHarness(t, nil)
+	var opened []*url.URL
+	h.u.openDoc = func(u *url.URL) { opened = append(opened, u) }
+	submit(h.u.linkBar, srv.URL+"/algol.pdf")
+	h.eventually("the save", func() bool { return len(h.u.list.rows) == 1 })
+	id := h.u.list.rows[0].ID
+	h.u.reveal(id)
+	h.eventually("the article open", func() bool { return h.u.view.id == id })
+	if got := h.u.view.page.doc.plainText(); !strings.Contains(got, "computational processes") {
+		t.Errorf("reader body %q", got)
+	}
+	if h.u.view.original.Text != "Open PDF" {
+		t.Fatalf("button %q, want Open PDF", h.u.view.original.Text)
+	}
+	test.Tap(h.u.view.original)
+	h.eventually("the PDF opened", func() bool { return len(opened) == 1 })
+	if opened[0].Scheme != "file" {
+		t.Fatalf("opened %s", opened[0])
+	}
+	got, err := os.ReadFile(filepath.FromSlash(opened[0].Path))
+	if err != nil || !bytes.Equal(got, doc.Bytes()) {
+		t.Errorf("the opened file is not the PDF (%d bytes, %v)", len(got), err)
+	}
+	os.Remove(filepath.FromSlash(opened[0].Path))
 }

@@ -39,7 +39,7 @@ type command struct {
 
 func (e *env) commands() []command {
 	return []command{
-		{"add", "save articles from links or saved HTML files", (*env).cmdAdd},
+		{"add", "save articles from links, saved HTML files or PDF files", (*env).cmdAdd},
 		{"list", "list articles, newest first", (*env).cmdList},
 		{"show", "print one article", (*env).cmdShow},
 		{"search", "full-text search (diacritics ignored; \"phrases\", prefix*, AND/OR/NOT)", (*env).cmdSearch},
@@ -280,7 +280,7 @@ func notALink(input string, linkErr error) error {
 		return fmt.Errorf("%s is a folder: give a saved HTML file or a link", input)
 	}
 	ext := strings.ToLower(filepath.Ext(input))
-	if strings.ContainsRune(input, filepath.Separator) || ext == ".html" || ext == ".htm" || ext == ".xhtml" {
+	if strings.ContainsRune(input, filepath.Separator) || ext == ".html" || ext == ".htm" || ext == ".xhtml" || ext == ".pdf" {
 		return fmt.Errorf("%s: no such file", input)
 	}
 	return linkErr

@@ -465,8 +465,11 @@ func (e *env) cmdRefetch(ctx context.Context, args []string) error {
 			return err
 		}
 		r, err := sv.Refetch(ctx, id, save.RefetchOptions{Offline: *offline, Force: *force, AcceptShorter: *shorter})
-		if errors.Is(err, save.ErrNoOriginal) {
+		switch {
+		case errors.Is(err, save.ErrNoOriginal):
 			err = fmt.Errorf("no stored page for article %d (refetch without --offline): %w", id, err)
+		case errors.Is(err, save.ErrFromFile):
+			err = fmt.Errorf("article %d was saved from a file, not a link: re-extract it with --offline", id)
 		}
 		switch {
 		case err != nil:
