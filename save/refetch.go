@@ -125,7 +125,8 @@ func (s *Saver) reextract(ctx context.Context, old *storage.Article, opts Refetc
 	if err != nil {
 		return nil, readError{err}
 	}
-	a.Images = storedImages(ctx, s.Lib, old.ID, a.ImageURLs())
+	// The stored images are loaded only if the new extraction is stored
+	// (see replace): most re-extractions of a library change nothing.
 	return a, ctx.Err()
 }
 
@@ -170,6 +171,9 @@ func (s *Saver) replace(ctx context.Context, old *storage.Article, a *reader.Art
 	}
 	if !r.Changed && !fetched {
 		return r, nil
+	}
+	if !fetched {
+		a.Images = storedImages(ctx, s.Lib, old.ID, a.ImageURLs())
 	}
 	if err := s.Lib.Replace(ctx, old.ID, a); err != nil {
 		return Refetched{ID: old.ID, Title: old.Title}, err

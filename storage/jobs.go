@@ -38,3 +38,33 @@ func (l *Library) EndJob(ctx context.Context, name string) error {
 	}
 	return nil
 }
+
+// OriginalIDs lists, in ascending order, up to limit ids greater than after
+// of the articles whose original page or document is stored: the ones that
+// can be extracted again.
+func (l *Library) OriginalIDs(ctx context.Context, after int64, limit int) ([]int64, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT article_id FROM pages WHERE article_id > ? ORDER BY article_id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list stored originals: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list stored originals: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// CountOriginals counts the articles with an id greater than after whose
+// original is stored.
+func (l *Library) CountOriginals(ctx context.Context, after int64) (int, error) {
+	var n int
+	if err := l.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pages WHERE article_id > ?`, after).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count stored originals: %w", err)
+	}
+	return n, nil
+}

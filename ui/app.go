@@ -69,6 +69,7 @@ type UI struct {
 	exports      *exportFlow
 	imports      *importFlow
 	backups      *backupFlow
+	reextract    *reextractFlow
 	welcome      fyne.CanvasObject
 	welcomeQueue *fyne.Container
 	toolbar      *fyne.Container
@@ -100,6 +101,7 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 	u.exports = newExportFlow(u)
 	u.imports = newImportFlow(u, lib, rdr)
 	u.backups = newBackupFlow(u)
+	u.reextract = newReextractFlow(u)
 	return u
 }
 
@@ -418,6 +420,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("importFolder", "Import a folder…", nil, u.imports.startFolder),
 		fyne.NewMenuItemSeparator(),
 		item("backup", "Back up library…", nil, u.backups.show),
+		item("reextract", "Re-extract all articles…", nil, u.reextract.start),
 	)
 	edit := fyne.NewMenu("Article",
 		item("find", "Search", sc(fyne.KeyF, def), func() { u.win.Canvas().Focus(u.search) }),

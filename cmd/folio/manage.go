@@ -437,16 +437,27 @@ func (e *env) cmdDelete(ctx context.Context, args []string) error {
 }
 
 func (e *env) cmdRefetch(ctx context.Context, args []string) error {
-	fs := e.commonFlags("refetch", "refetch [--offline] [--force] [--accept-shorter] ID...")
+	fs := e.commonFlags("refetch", "refetch [--offline] [--force] [--accept-shorter] ID... | refetch --offline --all [--accept-shorter] [--restart]")
 	offline := fs.Bool("offline", false, "extract again from the stored page, without the network")
 	force := fs.Bool("force", false, "keep the page even when no article text is found")
 	shorter := fs.Bool("accept-shorter", false, "take a new text even when it has more than 10% fewer words")
+	all := fs.Bool("all", false, "with --offline: re-extract every article with the current extractor (resumes an interrupted run)")
+	restart := fs.Bool("restart", false, "with --all: start again from the first article instead of resuming")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 {
-		return usageError("refetch needs article ids")
+	switch {
+	case *all && !*offline:
+		return usageError("refetch --all works on the stored pages: add --offline (fetching every article again is not offered)")
+	case *all && len(rest) > 0:
+		return usageError("refetch --all takes no article ids")
+	case *restart && !*all:
+		return usageError("--restart goes with --all")
+	case *all:
+		return e.reextractAll(ctx, *shorter, *restart)
+	case len(rest) == 0:
+		return usageError("refetch needs article ids, or --offline --all")
 	}
 	ids, err := parseIDs(rest)
 	if err != nil {
@@ -496,4 +507,77 @@ func lossPercent(old, new int) string {
 		return "0%"
 	}
 	return fmt.Sprintf("%d%%", (old-new)*100/old)
+}
+
+// reextractAll is 'refetch --offline --all': every article extracted again
+// from its stored original, with progress on standard error and a report
+// of what changed and what would have lost words.
+func (e *env) reextractAll(ctx context.Context, acceptShorter, restart bool) error {
+	lib, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	sv := save.New(lib, nil)
+	step := 0
+	rep, err := sv.ReextractAll(ctx, lib, save.ReextractOptions{AcceptShorter: acceptShorter, Restart: restart,
+		Progress: func(r save.ReextractReport) {
+			// A line every 5% (and at the end), not one per article.
+			if p := r.Done * 20 / max(r.Total, 1); p > step || r.Done == r.Total {
+				step = p
+				fmt.Fprintf(e.stderr, "re-extracted %s of %s\n", formatCount(r.Done), formatCount(r.Total))
+			}
+		}})
+	if rep.Resumed {
+		fmt.Fprintln(e.stdout, "resumed the re-extraction that was interrupted (--restart starts again)")
+	}
+	for _, s := range rep.Shorter {
+		verb := "kept   "
+		if s.Stored {
+			verb = "shorter"
+		}
+		fmt.Fprintf(e.stdout, "%s %d  %s: %s fewer words (%s, was %s)\n", verb, s.ID, s.Title,
+			lossPercent(s.OldWords, s.NewWords), formatCount(s.NewWords), formatCount(s.OldWords))
+	}
+	for _, f := range rep.Failed {
+		fmt.Fprintf(e.stderr, "failed  %d %s: %s\n", f.ID, f.Title, f.Err)
+	}
+	kept := 0
+	for _, s := range rep.Shorter {
+		if !s.Stored {
+			kept++
+		}
+	}
+	fmt.Fprintf(e.stdout, "%s of %s articles re-extracted: %s changed, %s unchanged", formatCount(rep.Done),
+		formatCount(rep.Total), formatCount(rep.Changed), formatCount(rep.Unchanged))
+	if kept > 0 {
+		fmt.Fprintf(e.stdout, ", %s kept their text (the new one has more than 10%% fewer words; --accept-shorter takes it)", formatCount(kept))
+	}
+	if len(rep.Failed) > 0 {
+		fmt.Fprintf(e.stdout, ", %s failed", formatCount(len(rep.Failed)))
+	}
+	fmt.Fprintln(e.stdout)
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(e.stderr, "interrupted: run the same command again to go on where it stopped")
+		return errSilentFailure
+	}
+	if err != nil {
+		return err
+	}
+	if len(rep.Failed) > 0 {
+		return errSilentFailure
+	}
+	return nil
+}
+
+// formatCount writes n with thousands separators: 12,345.
+func formatCount(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + formatCount(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
