@@ -34,6 +34,7 @@ type Library interface {
 	noteStore
 	saveStore
 	exportStore
+	watchStore
 }
 
 // Fetcher reads pages and their images from the web or from saved pages;
@@ -51,6 +52,9 @@ type UI struct {
 	stop context.CancelFunc
 	// markReadAfter is how long an article stays open before it counts as read.
 	markReadAfter time.Duration
+	// watchEvery is how often the library is checked for changes made
+	// elsewhere; 0 (in most tests) does not watch.
+	watchEvery time.Duration
 
 	// saver is the one save path, shared with the command line and import.
 	saver *save.Saver
@@ -95,6 +99,7 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 		bg:            &bridge{do: fyne.Do, ctx: ctx},
 		stop:          cancel,
 		markReadAfter: 2 * time.Second,
+		watchEvery:    watchEvery,
 		total:         -1,
 	}
 	u.openDoc = u.openURL
@@ -138,6 +143,9 @@ func (u *UI) Window() fyne.Window {
 	u.win.SetCloseIntercept(u.close)
 	u.app.Lifecycle().SetOnStopped(u.stop)
 	u.refresh()
+	if u.watchEvery > 0 {
+		u.watch(u.watchEvery)
+	}
 	return u.win
 }
 

@@ -64,6 +64,7 @@ func openHarness(t testing.TB, lib *storage.Library) *harness {
 	t.Cleanup(h.srv.Close)
 	h.u = New(a, lib, reader.New(h.srv.Client()))
 	h.u.bg.do = h.push
+	h.u.watchEvery = 0 // TestWatchSeesTheCommandLine starts it
 	h.u.markReadAfter = 20 * time.Millisecond
 	h.w = h.u.Window()
 	h.w.Resize(fyne.NewSize(1280, 800))

@@ -804,3 +804,76 @@ func (r *articleRow) TappedSecondary(ev *fyne.PointEvent) {
 // MouseDown remembers the modifier keys for the tap that follows.
 func (r *articleRow) MouseDown(ev *desktop.MouseEvent) { r.mods = ev.Modifier }
 func (r *articleRow) MouseUp(*desktop.MouseEvent)      {}
+
+// refreshRows reloads the list in place after the library changed
+// elsewhere: as many rows as are loaded (at least a page), with the
+// selection, the keyboard cursor and the scroll position kept. A selected
+// row that left the list stays until the selection moves, as one marked
+// here does.
+func (l *articleList) refreshRows() {
+	if l.loading {
+		return // a reload is on its way
+	}
+	gen, f, q, want := l.gen, l.filter, l.query, max(pageSize, len(l.rows))
+	l.u.bg.run(func(ctx context.Context) func() {
+		var rows []listRow
+		var next string
+		var err error
+		count := 0
+		if q != "" {
+			f.Limit = searchLimit
+			var hits []storage.SearchResult
+			hits, err = l.u.lib.Search(ctx, q, f)
+			for _, h := range hits {
+				rows = append(rows, listRow{Summary: h.Summary, Snippet: h.Snippet})
+			}
+			count = len(rows)
+		} else {
+			for len(rows) < want && err == nil {
+				f.Limit = min(1000, want-len(rows))
+				var items []storage.Summary
+				items, next, err = l.u.lib.List(ctx, f)
+				for _, s := range items {
+					rows = append(rows, listRow{Summary: s})
+				}
+				if next == "" {
+					break
+				}
+				f.After = next
+			}
+			if err == nil {
+				count, err = l.u.lib.Count(ctx, storage.Filter{Tag: f.Tag, Site: f.Site, State: f.State})
+			}
+		}
+		return func() {
+			if gen != l.gen || l.loading {
+				return
+			}
+			if err != nil {
+				l.u.log.Warn("refresh the article list", "err", err)
+				return
+			}
+			cursor := l.cursorID()
+			anchor := int64(0)
+			if l.anchor >= 0 && l.anchor < len(l.rows) {
+				anchor = l.rows[l.anchor].ID
+			}
+			have := make(map[int64]bool, len(rows))
+			for _, r := range rows {
+				have[r.ID] = true
+			}
+			// selected rows that left keep their place
+			for i, r := range l.rows {
+				if l.sel[r.ID] && !have[r.ID] {
+					at := min(i, len(rows))
+					rows = append(rows[:at], append([]listRow{r}, rows[at:]...)...)
+					l.stale[r.ID] = true
+				}
+			}
+			l.rows, l.next, l.count = rows, next, count
+			l.cursor, l.anchor = l.indexOf(cursor), l.indexOf(anchor)
+			l.updateHeader()
+			l.widget.Refresh()
+		}
+	})
+}

@@ -50,6 +50,7 @@ type readerView struct {
 	scale   float32
 	readTmr *time.Timer // marks the open article read; stopped when another opens
 	posTmr  *time.Timer // remembers the reading position once scrolling rests
+	keep    bool        // the next fill keeps the position (and notes being edited)
 
 	original  *widget.Button
 	page      *docPage
@@ -304,6 +305,13 @@ func siteName(name, link string) string {
 }
 
 func (v *readerView) fill(a *storage.Article, doc *document) {
+	pos := a.Position // where the reader left it
+	again := v.keep && v.art != nil && v.art.ID == a.ID
+	v.keep = false
+	if again {
+		// the same article, changed elsewhere: stay where the reader is
+		pos = v.art.Position
+	}
 	v.id, v.art = a.ID, a
 	v.page.setDocument(v.headBlocks(a), doc)
 	if a.PageType == reader.PDF {
@@ -312,9 +320,11 @@ func (v *readerView) fill(a *storage.Article, doc *document) {
 		v.original.SetText("Open original")
 	}
 	v.tags.set([]int64{a.ID}, a.Tags)
-	v.notes.load(a.ID)
+	if !again {
+		v.notes.load(a.ID)
+	}
 	v.show1(v.article)
-	v.page.scrollToOffset(a.Position) // where the reader left it
+	v.page.scrollToOffset(pos)
 	v.updateActions()
 	if !a.Read {
 		// Opening counts as reading only if the article stays open a moment,
@@ -353,6 +363,17 @@ func (v *readerView) placeNotes() {
 	}
 	v.article.Objects = []fyne.CanvasObject{want}
 	v.article.Refresh()
+}
+
+// reopen shows the open article again as the library now has it, where
+// the reader is in it.
+func (v *readerView) reopen() {
+	if v.art == nil {
+		return
+	}
+	v.savePosition()
+	v.keep = true
+	v.show(v.art.ID)
 }
 
 // moved is told the page scrolled: the position is saved once it rests.
