@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,10 +33,12 @@ const (
 	prefetchAt  = 60  // rows from the end at which the next page is fetched
 )
 
-// listRow is one line of the list: an article and, in a search, its snippet.
+// listRow is one line of the list: an article and, in a search, its snippet
+// and its place among the matches.
 type listRow struct {
 	storage.Summary
 	Snippet string
+	rank    int
 }
 
 // articleList is the middle pane: the articles of the current filter or
@@ -50,6 +54,8 @@ type articleList struct {
 	filter  storage.Filter
 	query   string
 	count   int
+	// byDate orders search results newest first instead of by relevance.
+	byDate bool
 
 	sel    map[int64]bool
 	anchor int // index a Shift-click extends from
@@ -73,6 +79,10 @@ type articleList struct {
 // sortNames label storage.Sort values, in order.
 var sortNames = []string{"Saved", "Published", "Title"}
 
+// searchSorts are the orders of search results: best match first (while
+// searching, the default) or newest saved first.
+var searchSorts = []string{"Relevance", "Newest"}
+
 func newArticleList(u *UI) *articleList {
 	l := &articleList{u: u, sel: map[int64]bool{}, stale: map[int64]bool{}, anchor: -1, cursor: -1, openDelay: 150 * time.Millisecond}
 	p := u.app.Preferences()
@@ -88,6 +98,13 @@ func (l *articleList) build() fyne.CanvasObject {
 	l.header.TextStyle.Bold = true
 	l.header.Truncation = fyne.TextTruncateEllipsis
 	l.sortSel = widget.NewSelect(sortNames, func(s string) {
+		if l.query != "" {
+			if byDate := s == searchSorts[1]; byDate != l.byDate {
+				l.byDate = byDate
+				l.sortResults()
+			}
+			return
+		}
 		for i, n := range sortNames {
 			if n == s && storage.Sort(i) != l.filter.Sort {
 				l.filter.Sort = storage.Sort(i)
@@ -108,9 +125,13 @@ func (l *articleList) build() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, l.stack)
 }
 
-// setFilter shows the articles of a sidebar entry.
+// setFilter shows the articles of a sidebar entry, ending a search.
 func (l *articleList) setFilter(state storage.State, tag string) {
-	if l.filter.State == state && l.filter.Tag == tag {
+	searching := l.query != ""
+	if searching {
+		l.endSearch()
+	}
+	if l.filter.State == state && l.filter.Tag == tag && !searching {
 		return
 	}
 	l.filter.State, l.filter.Tag = state, tag
@@ -121,15 +142,72 @@ func (l *articleList) setFilter(state storage.State, tag string) {
 	l.reload()
 }
 
-// setQuery searches (or, for an empty query, lists again).
+// setQuery searches the whole library, best matches first (or, for an
+// empty query, lists the sidebar's choice again, where it was).
 func (l *articleList) setQuery(q string) {
 	q = strings.TrimSpace(q)
 	if q == l.query {
 		return
 	}
+	was := l.query
 	l.query = q
+	if was == "" {
+		l.byDate = false
+	}
+	l.showSorts()
+	if q == "" {
+		// back to the list as it was: the sidebar's entry, the open article
+		l.u.sidebar.selectCurrent()
+		l.clearSelection()
+		if id := l.u.view.id; id != 0 {
+			l.sel[id] = true
+		}
+		l.reload()
+		return
+	}
+	// A search covers the library, so the sidebar shows no entry chosen.
+	l.u.sidebar.list.UnselectAll()
 	l.clearSelection()
 	l.reload()
+}
+
+// endSearch clears the search field and the search, for a sidebar choice.
+func (l *articleList) endSearch() {
+	l.query = ""
+	l.showSorts()
+	if l.u.search.Text != "" {
+		l.u.search.SetText("")
+	}
+}
+
+// showSorts offers the orders that apply: a search's, or a listing's.
+func (l *articleList) showSorts() {
+	if l.query != "" {
+		l.sortSel.Options = searchSorts
+		l.sortSel.Selected = searchSorts[0]
+		if l.byDate {
+			l.sortSel.Selected = searchSorts[1]
+		}
+	} else {
+		l.sortSel.Options = sortNames
+		if int(l.filter.Sort) < len(sortNames) {
+			l.sortSel.Selected = sortNames[l.filter.Sort]
+		}
+	}
+	l.sortSel.Refresh()
+}
+
+// sortResults puts search results in the chosen order: by rank as the
+// library gave them, or newest saved first.
+func (l *articleList) sortResults() {
+	if l.byDate {
+		slices.SortStableFunc(l.rows, func(a, b listRow) int { return b.Saved.Compare(a.Saved) })
+	} else {
+		slices.SortStableFunc(l.rows, func(a, b listRow) int { return cmp.Compare(a.rank, b.rank) })
+	}
+	l.cursor = l.indexOf(l.cursorID())
+	l.widget.Refresh()
+	l.widget.ScrollToTop()
 }
 
 // reload fetches the first page of the current filter or search.
@@ -142,12 +220,11 @@ func (l *articleList) reload() {
 		var next string
 		var err error
 		if q != "" {
-			f.Limit = searchLimit
 			var hits []storage.SearchResult
-			hits, err = l.u.lib.Search(ctx, q, f)
+			hits, err = l.u.lib.Search(ctx, q, storage.Filter{Limit: searchLimit})
 			rows = make([]listRow, len(hits))
 			for i, h := range hits {
-				rows[i] = listRow{Summary: h.Summary, Snippet: h.Snippet}
+				rows[i] = listRow{Summary: h.Summary, Snippet: h.Snippet, rank: i}
 			}
 		} else {
 			f.Limit = pageSize
@@ -181,11 +258,20 @@ func (l *articleList) reload() {
 			keep := l.cursorID() // the row the keyboard was on, found again below
 			l.rows, l.next, l.count = rows, next, count
 			clear(l.stale)
+			if q != "" && l.byDate {
+				l.sortResults()
+			}
 			l.cursor = l.indexOf(keep)
 			l.updateHeader()
 			l.widget.Refresh()
 			if gen == 1 || l.cursor < 0 {
 				l.widget.ScrollToTop()
+			} else {
+				l.widget.ScrollTo(l.cursor)
+			}
+			// The reader shows only an article the list shows.
+			if q != "" && l.u.view.id != 0 && l.indexOf(l.u.view.id) < 0 {
+				l.u.view.clear()
 			}
 			l.u.setTotal(total)
 		}
@@ -234,6 +320,7 @@ func (l *articleList) updateHeader() {
 		default:
 			b.WriteString(strconv.Itoa(n) + " matches")
 		}
+		b.WriteString(" in your library")
 	default:
 		// A bare count, as in the sidebar: "All articles · 100,000 articles"
 		// said "articles" twice and ran out of room in a 1024-wide window.
@@ -739,9 +826,44 @@ func metaLine(s *storage.Summary) string {
 	return strings.Join(parts, " · ")
 }
 
+// snippetLead is how many letters of a snippet are kept before its first
+// match: the row shows one line, so a match further in falls off its end.
+const snippetLead = 24
+
+// centreSnippet cuts a snippet to start a few words before its first
+// match, marking the cut with "…", and drops what is a link or markup
+// rather than words.
+func centreSnippet(snippet string) string {
+	words := strings.Fields(snippet)
+	kept := words[:0]
+	for _, w := range words {
+		bare := strings.NewReplacer(storage.SnippetOpen, "", storage.SnippetClose, "", "…", "").Replace(w)
+		lower := strings.ToLower(bare)
+		if strings.Contains(lower, "://") || strings.HasPrefix(lower, "www.") ||
+			(strings.HasPrefix(bare, "<") && strings.Contains(bare, ">")) || strings.HasPrefix(lower, "mailto:") {
+			continue
+		}
+		kept = append(kept, w)
+	}
+	snippet = strings.Join(kept, " ")
+	open := strings.Index(snippet, storage.SnippetOpen)
+	if open < 0 {
+		return snippet
+	}
+	before := []rune(snippet[:open])
+	if len(before) <= snippetLead {
+		return snippet
+	}
+	cut := string(before[len(before)-snippetLead:])
+	if i := strings.IndexByte(cut, ' '); i >= 0 && i < len(cut)-1 {
+		cut = cut[i+1:] // start at a word
+	}
+	return "…" + cut + snippet[open:]
+}
+
 // snippetSegments renders a search snippet with its matched terms in bold.
 func snippetSegments(snippet string) []widget.RichTextSegment {
-	snippet = collapse(snippet)
+	snippet = centreSnippet(collapse(snippet))
 	var segs []widget.RichTextSegment
 	for snippet != "" {
 		open := strings.Index(snippet, storage.SnippetOpen)

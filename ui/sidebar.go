@@ -108,6 +108,9 @@ func (s *sidebar) reload() {
 
 // selectCurrent highlights the entry matching the list's filter.
 func (s *sidebar) selectCurrent() {
+	if s.u.list.query != "" {
+		return // a search covers the library: no entry is chosen
+	}
 	f := s.u.list.filter
 	for i, e := range s.entries {
 		if e.heading {
