@@ -63,8 +63,8 @@ type UI struct {
 	openDoc func(*url.URL)
 
 	win          fyne.Window
-	linkBar      *widget.Entry
-	search       *widget.Entry
+	linkBar      *linkEntry
+	search       *searchEntry
 	status       *widget.Label
 	sidebar      *sidebar
 	list         *articleList
@@ -155,13 +155,20 @@ func iconResource() fyne.Resource {
 }
 
 func (u *UI) build() {
-	u.linkBar = widget.NewEntry()
+	u.linkBar = newLinkEntry(u.saveLinkBar)
 	u.linkBar.SetPlaceHolder("Paste a link — or several — and press Enter")
-	u.linkBar.OnSubmitted = func(string) { u.saveLinkBar() }
+	u.linkBar.grew = func() {
+		if c := u.win.Content(); c != nil {
+			c.Refresh()
+		}
+	}
 	saveBtn := widget.NewButtonWithIcon("Save", theme.DownloadIcon(), u.saveLinkBar)
 	saveBtn.Importance = widget.HighImportance
 
-	u.search = widget.NewEntry()
+	u.search = newSearchEntry(func() {
+		// Escape leaves the search for the list, the search staying
+		u.win.Canvas().Focus(u.list.widget)
+	})
 	u.search.SetPlaceHolder("Search your library")
 	u.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	var debounce *time.Timer
@@ -223,12 +230,11 @@ func (u *UI) buildWelcome() fyne.CanvasObject {
 		&widget.TextSegment{Style: centered(widget.RichTextStyleParagraph), Text: "or drop links and saved .html pages onto this window."},
 	)
 	focus := widget.NewButtonWithIcon("Paste a link", theme.ContentPasteIcon(), func() {
-		u.win.Canvas().Focus(u.linkBar)
-		if clip := u.win.Clipboard(); clip != nil {
-			if text := strings.TrimSpace(clip.Content()); text != "" && u.linkBar.Text == "" {
-				u.linkBar.SetText(text)
-			}
+		// saves the links copied, as Ctrl+V does; with none, the bar waits
+		if clip := u.app.Clipboard(); clip != nil && u.queueText(clip.Content()) > 0 {
+			return
 		}
+		u.win.Canvas().Focus(u.linkBar)
 	})
 	focus.Importance = widget.HighImportance
 	card := container.NewVBox(iconBox, title, steps, container.NewCenter(focus), u.queueHolder())
@@ -289,6 +295,20 @@ func (u *UI) openURL(link *url.URL) {
 	}
 	if err := u.app.OpenURL(link); err != nil {
 		u.fail("open "+link.String(), err)
+	}
+}
+
+// pasteLinks saves the links on the clipboard (the paste's, if it has one).
+func (u *UI) pasteLinks(p *fyne.ShortcutPaste) {
+	clip := u.app.Clipboard()
+	if p != nil && p.Clipboard != nil {
+		clip = p.Clipboard
+	}
+	if clip == nil {
+		return
+	}
+	if u.queueText(clip.Content()) == 0 {
+		u.showStatus("The clipboard holds no web link to save.")
 	}
 }
 
@@ -459,6 +479,12 @@ func (u *UI) addShortcuts() {
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyMinus, Modifier: def},
 		func(fyne.Shortcut) { u.changeTextSize(-1) })
+	// Ctrl+V outside a text field saves the links copied (a text field
+	// takes its own paste first).
+	c.AddShortcut(&fyne.ShortcutPaste{}, func(s fyne.Shortcut) {
+		p, _ := s.(*fyne.ShortcutPaste)
+		u.pasteLinks(p)
+	})
 }
 
 // close saves the window's shape and any note still waiting for a pause in

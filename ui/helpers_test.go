@@ -155,7 +155,9 @@ func (h *harness) settle() {
 func (h *harness) link(path string) string { return h.srv.URL + path }
 
 // submit types text into an entry and presses Enter.
-func submit(e *widget.Entry, text string) {
+func submit(e interface {
+	fyne.Focusable
+}, text string) {
 	test.Type(e, text)
 	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 }

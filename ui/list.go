@@ -711,10 +711,8 @@ func (w *listWidget) TypedKey(ev *fyne.KeyEvent) {
 
 // TypedShortcut saves a copied link pasted onto the list.
 func (w *listWidget) TypedShortcut(s fyne.Shortcut) {
-	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil {
-		if w.owner.u.queueText(p.Clipboard.Content()) == 0 {
-			w.owner.u.showStatus("The clipboard holds no web link to save.")
-		}
+	if p, ok := s.(*fyne.ShortcutPaste); ok {
+		w.owner.u.pasteLinks(p)
 	}
 }
 

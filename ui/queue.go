@@ -67,7 +67,7 @@ type saveJob struct {
 
 // saveQueue saves links in the background, a few at a time, and shows each
 // one's progress with a cancel button. The rows scroll inside a panel of
-// bounded height, so sixteen links never push the list (or the window) out
+// bounded height (queueRows rows), so sixteen links never push the list (or the window) out
 // of shape. A row that saved leaves by itself after linger; a failed one
 // stays, with its reason and Retry, until dismissed.
 type saveQueue struct {
@@ -96,7 +96,7 @@ func newSaveQueue(u *UI, workers int) *saveQueue {
 }
 
 // queueRows is how many rows the queue shows before it scrolls.
-const queueRows = 4
+const queueRows = 3
 
 func (q *saveQueue) build() fyne.CanvasObject {
 	q.box = container.NewVBox()
@@ -199,6 +199,7 @@ func (q *saveQueue) add(req saveRequest) *saveJob {
 	j.status = widget.NewLabel("Waiting…")
 	j.status.Importance = widget.LowImportance
 	j.status.Wrapping = fyne.TextWrapWord
+	j.status.SizeName = theme.SizeNameCaptionText
 	j.stop = widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
 		if j.state == jobFailed || j.state == jobDone {
 			q.remove(j)
