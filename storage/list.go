@@ -29,7 +29,7 @@ func (f Filter) limit() int {
 
 // summaryCols are the columns scanSummary reads, from articles aliased a.
 const summaryCols = `a.id, a.url, a.title, a.byline, a.site, a.lang, a.excerpt, a.published, a.published_tz,
-	a.saved, a.words, a.reading_time, a.read, a.favorite, a.archived, a.fetched, a.progress, a.title_key`
+	a.saved, a.words, a.reading_time, a.read, a.favorite, a.archived, a.fetched, a.progress, a.fetch_error, a.title_key`
 
 // scanSummary reads summaryCols and returns the title sort key too, for
 // the cursor; extra receives any columns after them.
@@ -42,7 +42,7 @@ func scanSummary(rows *sql.Rows, extra ...any) (Summary, string, error) {
 		r, fv, ar, f bool
 	)
 	dest := append([]any{&s.ID, &s.URL, &s.Title, &s.Byline, &s.SiteName, &s.Lang, &s.Excerpt, &pub, &tz,
-		&saved, &s.Words, &rt, &r, &fv, &ar, &f, &s.Progress, &titleKey}, extra...)
+		&saved, &s.Words, &rt, &r, &fv, &ar, &f, &s.Progress, &s.FetchError, &titleKey}, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return Summary{}, "", err
 	}

@@ -229,6 +229,38 @@ func (l *Library) RenameTag(ctx context.Context, old, new string) error {
 	return nil
 }
 
+// DeleteTag takes tag name off every article that carries it and deletes
+// it; the articles stay.
+func (l *Library) DeleteTag(ctx context.Context, name string) error {
+	err := l.withTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM tags WHERE key = ?`, tagKey(name)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("no tag %q: %w", name, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		ids, err := taggedIDs(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE id = ?`, id); err != nil {
+			return err
+		}
+		for _, a := range ids {
+			if err := syncSearch(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete tag %q: %w", name, err)
+	}
+	return nil
+}
+
 func taggedIDs(ctx context.Context, tx *sql.Tx, tagID int64) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT article_id FROM article_tags WHERE tag_id = ?`, tagID)
 	if err != nil {

@@ -164,3 +164,28 @@ func TestNotes(t *testing.T) {
 		})
 	}
 }
+
+func TestDeleteTag(t *testing.T) {
+	ctx := context.Background()
+	lib := MustOpen(t)
+	a := mustAdd(t, lib, simpleArticle("https://a.example/1", "One", "river"), AddOptions{Tags: []string{"Đọc sau", "keep"}})
+	b := mustAdd(t, lib, simpleArticle("https://a.example/2", "Two", "city"), AddOptions{Tags: []string{"đọc sau"}})
+	if err := lib.DeleteTag(ctx, "ĐỌC SAU"); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := lib.Tags(ctx)
+	if err != nil || len(tags) != 1 || tags[0].Name != "keep" || tags[0].Count != 1 {
+		t.Errorf("tags after delete = %v, %v", tags, err)
+	}
+	for _, id := range []int64{a, b} {
+		if _, err := lib.Get(ctx, id); err != nil {
+			t.Errorf("article %d gone with its tag: %v", id, err)
+		}
+	}
+	if res, err := lib.Search(ctx, "doc sau", Filter{}); err != nil || len(res) != 0 {
+		t.Errorf("search still finds the deleted tag: %v %v", res, err)
+	}
+	if err := lib.DeleteTag(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("deleting a missing tag = %v", err)
+	}
+}

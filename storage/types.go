@@ -63,6 +63,9 @@ type Summary struct {
 	Tags        []string
 	// Progress is how far the article has been read, 0 to 1.
 	Progress float64
+	// FetchError says why a bookmark (Fetched false) has no page, if a
+	// fetch was tried.
+	FetchError string
 }
 
 // Note is one timestamped note on an article.

@@ -112,6 +112,7 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 
 // Run opens Folio's window on lib and blocks until it is closed.
 func Run(lib *storage.Library, rdr *reader.Reader) error {
+	quietFileDialogs()
 	u := New(newApp(), lib, rdr)
 	u.Window()
 	u.backups.schedule()

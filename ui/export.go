@@ -210,6 +210,7 @@ func (f *exportFlow) chooseFolder(ids []int64, opts exportOptions) {
 	home, _ := os.UserHomeDir()
 	startIn(d, f.u.app.Preferences().String(prefExportFolder), xdg.UserDirs.Documents, home)
 	d.SetConfirmText("Export here")
+	d.SetTitleText("Choose a folder to export to")
 	d.Show()
 }
 

@@ -25,6 +25,16 @@ import (
 // importExtensions are the files the Import… dialog offers.
 var importExtensions = []string{".csv", ".html", ".htm", ".json", ".jsonlz4", ".zip", ".txt", ".md"}
 
+// importFormats are the exports Import… reads, as the dialog lists them.
+var importFormats = []string{
+	"Pocket's export (the ZIP, its part_*.csv files, or the older HTML)",
+	"Instapaper's CSV",
+	"Omnivore's export ZIP",
+	"Wallabag's JSON export",
+	"Bookmarks exported from any browser (HTML), or from linkding",
+	"A text or Markdown file of links",
+}
+
 // importForm holds the option widgets of the Import dialog.
 type importForm struct {
 	tag      *widget.Entry
@@ -36,11 +46,13 @@ type importForm struct {
 func newImportForm() *importForm {
 	f := &importForm{}
 	f.tag = widget.NewEntry()
-	f.tag.SetPlaceHolder("none")
+	f.tag.SetPlaceHolder("optional, e.g. from-pocket")
 	f.noFetch = widget.NewCheck("Don't fetch pages (bookmarks only)", nil)
 	f.markRead = widget.NewCheck("Mark all as read", nil)
 	form := widget.NewForm(widget.NewFormItem("Tag everything with", container.New(&fixedWidthLayout{width: 220}, f.tag)))
-	f.box = container.NewVBox(form, f.noFetch, f.markRead)
+	reads := widget.NewLabel("Folio reads:\n• " + strings.Join(importFormats, "\n• "))
+	reads.Wrapping = fyne.TextWrapWord
+	f.box = container.NewVBox(reads, form, f.noFetch, f.markRead)
 	return f
 }
 
@@ -147,6 +159,7 @@ func (f *importFlow) chooseFile(opts importer.Options) {
 	d.SetFilter(fynestorage.NewExtensionFileFilter(importExtensions))
 	f.locate(d)
 	d.SetConfirmText("Import")
+	d.SetTitleText("Choose an export to import")
 	d.Show()
 }
 
@@ -164,6 +177,7 @@ func (f *importFlow) chooseFolder(opts importer.Options) {
 	}, f.u.win)
 	f.locate(d)
 	d.SetConfirmText("Import")
+	d.SetTitleText("Choose an unzipped export folder")
 	d.Show()
 }
 
@@ -177,6 +191,8 @@ func (f *importFlow) locate(d *dialog.FileDialog) {
 // exists as a folder; with none, Fyne's own default stays.
 func startIn(d *dialog.FileDialog, dirs ...string) {
 	d.Resize(fyne.NewSize(720, 520))
+	// names on one line each: the grid wraps them mid-word ("reading-li st")
+	d.SetView(dialog.ListView)
 	for _, dir := range dirs {
 		if dir == "" {
 			continue

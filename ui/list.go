@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"image/color"
 	"slices"
 	"strconv"
 	"strings"
@@ -670,6 +671,7 @@ func summaryOf(a *storage.Article) storage.Summary {
 		ID: a.ID, URL: a.URL, Title: a.Title, Byline: a.Byline, SiteName: a.SiteName, Lang: a.Lang,
 		Excerpt: a.Excerpt, Published: a.Published, Saved: a.Saved, Words: a.Words, ReadingTime: a.ReadingTime,
 		Read: a.Read, Favorite: a.Favorite, Archived: a.Archived, Fetched: a.Fetched, Tags: a.Tags,
+		Progress: a.Progress, FetchError: a.FetchError,
 	}
 }
 
@@ -777,20 +779,24 @@ func (r *articleRow) bind(i int, row *listRow, selected bool) {
 	segs := []widget.RichTextSegment{r.title, r.meta}
 	if row.Snippet != "" {
 		segs = append(segs, snippetSegments(row.Snippet)...)
+	} else if !row.Fetched {
+		// a bookmark says why it has no text, and what to do
+		segs = append(segs, excerptSegment(bookmarkLine(&row.Summary)))
 	} else if row.Excerpt != "" {
 		segs = append(segs, excerptSegment(collapse(row.Excerpt)))
 	} else {
-		segs = append(segs, excerptSegment(" "))
+		segs = append(segs, excerptSegment(row.URL))
 	}
 	r.text.Segments = segs
-	if row.Read {
-		r.unread.Hide()
-	} else {
-		r.unread.Show()
-	}
 	// Colours are read at bind time so a light/dark switch reaches the rows.
+	// A read row keeps the bar's room, clear, so its text lines up with
+	// the unread rows'.
 	r.bg.FillColor = theme.Color(theme.ColorNameSelection)
 	r.unread.FillColor = theme.Color(theme.ColorNamePrimary)
+	if row.Read {
+		r.unread.FillColor = color.Transparent
+	}
+	r.unread.Refresh()
 	if selected {
 		r.bg.Show()
 	} else {
@@ -802,9 +808,7 @@ func (r *articleRow) bind(i int, row *listRow, selected bool) {
 // metaLine is "site · 13 Jan 2022 · 5 min · #tag #tag".
 func metaLine(s *storage.Summary) string {
 	parts := make([]string, 0, 5)
-	if s.SiteName != "" {
-		parts = append(parts, s.SiteName)
-	}
+	parts = append(parts, siteName(s.SiteName, s.URL))
 	parts = append(parts, formatDate(s.Saved))
 	if s.ReadingTime > 0 {
 		parts = append(parts, formatReadingTime(s.ReadingTime))
@@ -812,9 +816,7 @@ func metaLine(s *storage.Summary) string {
 	if s.Progress >= 0.01 && s.Progress < 0.99 {
 		parts = append(parts, fmt.Sprintf("%d%% read", int(s.Progress*100+0.5)))
 	}
-	if !s.Fetched {
-		parts = append(parts, "not fetched")
-	}
+
 	if s.Archived {
 		parts = append(parts, "archived")
 	}
@@ -822,6 +824,14 @@ func metaLine(s *storage.Summary) string {
 		parts = append(parts, "#"+strings.Join(s.Tags, " #"))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// bookmarkLine is the third line of a link saved without its page.
+func bookmarkLine(s *storage.Summary) string {
+	if s.FetchError != "" {
+		return "Couldn't be fetched when it was saved. Re-fetch to try again."
+	}
+	return "Saved as a link only. Re-fetch to get the article."
 }
 
 // snippetLead is how many letters of a snippet are kept before its first

@@ -295,7 +295,11 @@ func (v *readerView) headBlocks(a *storage.Article) []*block {
 // siteName is the site an article is from: the name the page gave, else
 // its host without "www.".
 func siteName(name, link string) string {
-	if strings.TrimSpace(name) != "" {
+	name = strings.TrimSpace(name)
+	if lower := strings.ToLower(name); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		link, name = name, "" // a page that gave its address as its name
+	}
+	if name != "" {
 		return name
 	}
 	if u, err := url.Parse(link); err == nil && u.Hostname() != "" {

@@ -180,6 +180,39 @@ func (s *sidebar) applyRename(old, name string) {
 	})
 }
 
+// confirmDeleteTag asks before taking a tag off its articles, naming it and
+// how many carry it.
+func (s *sidebar) confirmDeleteTag(tag string, count int) {
+	d := dialog.NewConfirm("Delete tag “"+tag+"”?",
+		"It is taken off "+plural(count, "article", "articles")+". The articles stay in your library.",
+		func(ok bool) {
+			if ok {
+				s.deleteTag(tag)
+			}
+		}, s.u.win)
+	d.SetConfirmText("Delete tag")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (s *sidebar) deleteTag(tag string) {
+	s.u.bg.run(func(ctx context.Context) func() {
+		err := s.u.lib.DeleteTag(ctx, tag)
+		return func() {
+			if err != nil {
+				s.u.fail("delete tag", err)
+				return
+			}
+			if strings.EqualFold(s.u.list.filter.Tag, tag) {
+				s.u.list.setFilter(storage.StateAll, "")
+			}
+			s.u.refresh()
+			s.u.view.reloadTags()
+			s.u.showStatus("Tag “" + tag + "” deleted.")
+		}
+	})
+}
+
 // sideRow is one sidebar line; a right-click on a tag offers rename/merge.
 type sideRow struct {
 	widget.BaseWidget
@@ -193,7 +226,8 @@ type sideRow struct {
 func newSideRow(s *sidebar) *sideRow {
 	r := &sideRow{s: s, index: -1, icon: widget.NewIcon(theme.HomeIcon()), label: widget.NewLabel("Favourites"), count: widget.NewLabel("100,000")}
 	r.label.Truncation = fyne.TextTruncateEllipsis
-	r.count.Importance = widget.LowImportance
+	// the foreground colour: a muted one vanished on the light theme's
+	// selection
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -222,8 +256,10 @@ func (r *sideRow) TappedSecondary(ev *fyne.PointEvent) {
 		return
 	}
 	tag := r.s.entries[r.index].tag
+	count := r.s.entries[r.index].count
 	menu := fyne.NewMenu("",
 		fyne.NewMenuItem("Rename or merge…", func() { r.s.renameTag(tag) }),
+		fyne.NewMenuItem("Delete tag…", func() { r.s.confirmDeleteTag(tag, count) }),
 		fyne.NewMenuItem("Show articles", func() { r.s.list.Select(r.index) }),
 	)
 	widget.ShowPopUpMenuAtPosition(menu, r.s.u.win.Canvas(), ev.AbsolutePosition)

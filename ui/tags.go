@@ -19,6 +19,7 @@ type tagStore interface {
 	AddTags(ctx context.Context, ids []int64, tags ...string) error
 	RemoveTags(ctx context.Context, ids []int64, tags ...string) error
 	RenameTag(ctx context.Context, old, new string) error
+	DeleteTag(ctx context.Context, name string) error
 }
 
 // maxCompletions is how many existing tags the entry offers at once.
