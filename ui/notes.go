@@ -183,7 +183,6 @@ func newNoteEditor(p *notesPanel, n storage.Note) *noteEditor {
 	e.entry.SetText(n.Text)
 	e.entry.OnChanged = func(string) { e.changed() }
 	e.status = widget.NewLabel(e.savedText())
-	e.status.Importance = widget.LowImportance
 	e.status.SizeName = theme.SizeNameCaptionText
 	return e
 }

@@ -82,6 +82,7 @@ type saveQueue struct {
 	box     *fyne.Container
 	scroll  *container.Scroll
 	message *widget.Label
+	summary *widget.Label // "Saving 16 links · 13 waiting"
 	action  *widget.Button // beside the message: Undo after a delete
 	onAct   func()
 	clear   *widget.Button
@@ -96,7 +97,7 @@ func newSaveQueue(u *UI, workers int) *saveQueue {
 }
 
 // queueRows is how many rows the queue shows before it scrolls.
-const queueRows = 3
+const queueRows = 2
 
 func (q *saveQueue) build() fyne.CanvasObject {
 	q.box = container.NewVBox()
@@ -120,7 +121,9 @@ func (q *saveQueue) build() fyne.CanvasObject {
 	})
 	q.action.Hide()
 	msg := container.NewBorder(nil, nil, nil, q.action, q.message)
-	q.panel = container.NewVBox(widget.NewSeparator(), msg, container.NewBorder(nil, nil, nil, q.clear), rows)
+	q.summary = widget.NewLabel("")
+	q.summary.TextStyle.Bold = true
+	q.panel = container.NewVBox(widget.NewSeparator(), msg, container.NewBorder(nil, nil, nil, q.clear, q.summary), rows)
 	q.holder = container.NewStack(q.panel)
 	q.panel.Hide()
 	return q.holder
@@ -197,7 +200,7 @@ func (q *saveQueue) add(req saveRequest) *saveJob {
 	j.label = widget.NewLabel(req.label())
 	j.label.Truncation = fyne.TextTruncateEllipsis
 	j.status = widget.NewLabel("Waiting…")
-	j.status.Importance = widget.LowImportance
+	// Low importance draws in the "disabled" colour, unreadable here.
 	j.status.Wrapping = fyne.TextWrapWord
 	j.status.SizeName = theme.SizeNameCaptionText
 	j.stop = widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
@@ -223,7 +226,6 @@ func (q *saveQueue) add(req saveRequest) *saveJob {
 	q.jobs = append(q.jobs, j)
 	q.box.Add(j.row)
 	q.updateVisibility()
-	q.scroll.ScrollToBottom() // the newest row is the one to watch
 	q.u.bg.run(func(context.Context) func() {
 		id, err := q.work(ctx, j)
 		cancel()
@@ -256,7 +258,15 @@ func (q *saveQueue) work(ctx context.Context, j *saveJob) (int64, error) {
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
-	say := func(s string) { q.u.bg.ui(func() { j.state = jobRunning; j.status.SetText(s) }) }
+	say := func(s string) {
+		q.u.bg.ui(func() {
+			if j.state == jobWaiting {
+				j.state = jobRunning
+				q.updateVisibility()
+			}
+			j.status.SetText(s)
+		})
+	}
 	progress := func(s save.Stage) { say(stageText(s)) }
 	if j.req.refetch != 0 {
 		say("Fetching the page again…")
@@ -298,6 +308,7 @@ func stageText(s save.Stage) string {
 
 // finish shows how a job ended and what it changed.
 func (q *saveQueue) finish(j *saveJob, id int64, err error) {
+	defer q.updateVisibility()
 	j.id, j.err = id, err
 	q.clear.Show()
 	switch {
@@ -359,8 +370,23 @@ func (q *saveQueue) remove(j *saveJob) {
 	q.updateVisibility()
 }
 
-// updateVisibility hides the queue when it has nothing to say.
+// updateVisibility hides the queue when it has nothing to say, and says
+// how many links are on their way.
 func (q *saveQueue) updateVisibility() {
+	waiting, busy := 0, q.busy()
+	for _, j := range q.jobs {
+		if j.state == jobWaiting {
+			waiting++
+		}
+	}
+	switch {
+	case busy == 0:
+		q.summary.SetText("")
+	case waiting > 0:
+		q.summary.SetText("Saving " + plural(busy, "link", "links") + " · " + formatCount(waiting) + " waiting")
+	default:
+		q.summary.SetText("Saving " + plural(busy, "link", "links"))
+	}
 	finished := false
 	for _, j := range q.jobs {
 		finished = finished || j.state == jobDone || j.state == jobFailed

@@ -35,6 +35,9 @@ func TestQueueKeepsItsHeight(t *testing.T) {
 	if list < 0.6*pane {
 		t.Errorf("the list has %v of the pane's %v px, want at least 60%%", list, pane)
 	}
+	if s := h.u.queue.summary.Text; s != "Saving 16 links · 13 waiting" {
+		t.Errorf("queue summary %q", s)
+	}
 	if q := h.u.queue.holder.Size().Height; q > 0.35*pane {
 		t.Errorf("the queue takes %v of %v px", q, pane)
 	}

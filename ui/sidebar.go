@@ -76,28 +76,34 @@ func (s *sidebar) build() fyne.CanvasObject {
 func (s *sidebar) reload() {
 	s.gen++
 	gen := s.gen
+	// The entries (with their theme icons) are made on the UI goroutine:
+	// a theme lookup from another one races with the reader's drawing.
+	states := []storage.State{storage.StateAll, storage.StateUnread, storage.StateFavorite, storage.StateArchived}
 	s.u.bg.run(func(ctx context.Context) func() {
-		entries := s.fixed()
-		for i := range entries {
-			if entries[i].heading {
-				continue
-			}
-			n, err := s.u.lib.Count(ctx, storage.Filter{State: entries[i].state})
+		counts := map[storage.State]int{}
+		for _, st := range states {
+			n, err := s.u.lib.Count(ctx, storage.Filter{State: st})
 			if err != nil {
 				return func() { s.u.fail("count articles", err) }
 			}
-			entries[i].count = n
+			counts[st] = n
 		}
 		tags, err := s.u.lib.Tags(ctx)
 		if err != nil {
 			return func() { s.u.fail("list tags", err) }
 		}
-		for _, t := range tags {
-			entries = append(entries, sideEntry{label: t.Name, icon: tagIcon(), tag: t.Name, count: t.Count})
-		}
 		return func() {
 			if gen != s.gen {
 				return
+			}
+			entries := s.fixed()
+			for i := range entries {
+				if !entries[i].heading {
+					entries[i].count = counts[entries[i].state]
+				}
+			}
+			for _, t := range tags {
+				entries = append(entries, sideEntry{label: t.Name, icon: tagIcon(), tag: t.Name, count: t.Count})
 			}
 			s.entries = entries
 			s.selectCurrent()
