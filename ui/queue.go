@@ -82,7 +82,7 @@ type saveQueue struct {
 	box     *fyne.Container
 	scroll  *container.Scroll
 	message *widget.Label
-	summary *widget.Label // "Saving 16 links · 13 waiting"
+	summary *widget.Label  // "Saving 16 links · 13 waiting"
 	action  *widget.Button // beside the message: Undo after a delete
 	onAct   func()
 	clear   *widget.Button
