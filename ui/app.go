@@ -424,6 +424,16 @@ func (u *UI) export() {
 	u.exports.start(u.targets())
 }
 
+// setSerif chooses the reader's face and remembers it.
+func (u *UI) setSerif(on bool) {
+	u.view.setSerif(on)
+	u.menuItems["serif"].Checked = on
+	u.menuItems["sans"].Checked = !on
+	if m := u.win.MainMenu(); m != nil {
+		m.Refresh()
+	}
+}
+
 // changeTextSize steps the reader's text size and remembers it.
 func (u *UI) changeTextSize(steps int) {
 	u.view.setScale(u.view.scale + float32(steps)*textScaleStep)
@@ -463,7 +473,12 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 		item("larger", "Larger text", sc(fyne.KeyEqual, def), func() { u.changeTextSize(1) }),
 		item("smaller", "Smaller text", sc(fyne.KeyMinus, def), func() { u.changeTextSize(-1) }),
 		item("reset", "Actual size", sc(fyne.Key0, def), func() { u.view.setScale(1) }),
+		fyne.NewMenuItemSeparator(),
+		item("serif", "Serif text", nil, func() { u.setSerif(true) }),
+		item("sans", "Sans-serif text", nil, func() { u.setSerif(false) }),
 	)
+	u.menuItems["serif"].Checked = u.view.style.serif
+	u.menuItems["sans"].Checked = !u.view.style.serif
 	return fyne.NewMainMenu(file, edit, view)
 }
 

@@ -426,3 +426,31 @@ func TestNotesPaneTakesTheRoomItNeeds(t *testing.T) {
 		t.Errorf("folded header says %q, want how many notes are hidden", u.view.notes.fold.Text)
 	}
 }
+
+// TestFontChoiceRemembered: View › Sans-serif text sets the article in the
+// sans face, and a new window remembers it.
+func TestFontChoiceRemembered(t *testing.T) {
+	h := newHarness(t, seedArticles(t, []string{"font"}, nil))
+	h.u.list.click(0, 0)
+	h.eventually("the article open", func() bool { return h.u.view.art != nil })
+	h.settle()
+	serifs := func() int {
+		n := 0
+		for _, tx := range texts(h.u.view.page) {
+			if tx.FontSource != nil {
+				n++
+			}
+		}
+		return n
+	}
+	if serifs() == 0 {
+		t.Fatal("the default face is not the serif")
+	}
+	h.u.menuItems["sans"].Action()
+	if n := serifs(); n != 0 || !h.u.menuItems["sans"].Checked {
+		t.Errorf("%d texts still in serif after choosing sans", n)
+	}
+	if v := newReaderView(h.u); v.style.serif {
+		t.Error("the choice of sans is not remembered")
+	}
+}

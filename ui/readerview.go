@@ -531,6 +531,17 @@ func (v *readerView) setScale(s float32) {
 	v.u.app.Preferences().SetFloat(prefTextScale, float64(s))
 }
 
+// setSerif sets the article text in the bundled serif or the sans face.
+func (v *readerView) setSerif(on bool) {
+	v.style.serif = on
+	font := fontSans
+	if on {
+		font = fontSerif
+	}
+	v.u.app.Preferences().SetString(prefReaderFont, font)
+	v.page.restyle()
+}
+
 func (v *readerView) savePrefs(p fyne.Preferences) {
 	p.SetFloat(prefSplitNotes, v.split.Offset)
 	p.SetFloat(prefTextScale, float64(v.scale))
