@@ -4,7 +4,10 @@
 // article's images. It knows nothing of the library or the window.
 package reader
 
-import "time"
+import (
+	"net/url"
+	"time"
+)
 
 // Article is one extracted article, ready to be stored or exported.
 type Article struct {
@@ -45,6 +48,10 @@ type Article struct {
 	// PageType is Page's media type: empty or "text/html" for a web page,
 	// PDF for a PDF document.
 	PageType string
+
+	// auth is the user name and password of the link the user gave, for
+	// the article's images on the same host; never stored or shown.
+	auth *url.Userinfo
 }
 
 // Image is one image of an article.

@@ -36,7 +36,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 	if err != nil {
 		return nil, rs, fmt.Errorf("extract: page address: %w", err)
 	}
-	doc, err := html.Parse(bytes.NewReader(page))
+	doc, err := parsePage(page)
 	if err != nil {
 		return nil, rs, fmt.Errorf("extract %s: parse HTML: %w", u, err)
 	}
@@ -98,7 +98,7 @@ func extract(page []byte, pageURL string, opts Options) (*Article, readings, err
 	}
 	a.Words, a.ReadingTime = countWords(a.Text)
 	if !isArticle(rs.chosen.textBlocks(), sig) && !opts.Force {
-		return nil, rs, fmt.Errorf("%w on %s; use force to save it anyway", ErrNotArticle, u)
+		return nil, rs, fmt.Errorf("%w on %s", ErrNotArticle, DisplayURL(u.String()))
 	}
 	if img := firstOf(parsed.ImageURL(), meta.get("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")); img != "" {
 		if img = absolute(img, base); isHTTP(img) {
@@ -268,7 +268,7 @@ func readMeta(doc *html.Node, pageURL *url.URL) pageMeta {
 // pageOwnURL returns the absolute http(s) address a saved page names for
 // itself (canonical link or og:url), or "".
 func pageOwnURL(page []byte) string {
-	doc, err := html.Parse(bytes.NewReader(page))
+	doc, err := parsePage(page)
 	if err != nil {
 		return ""
 	}

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 
 	"golang.org/x/net/html"
 )
@@ -29,6 +31,15 @@ var (
 	ErrNotHTML = errors.New("not a web page")
 	// ErrTooManyRedirects: more than MaxRedirects hops, or a loop.
 	ErrTooManyRedirects = errors.New("too many redirects")
+	// ErrBrokenAnswer: the server's answer was cut off or damaged (the
+	// connection was reset or closed early, a bad Content-Length, corrupt
+	// compression). The cause stays in the chain.
+	ErrBrokenAnswer = errors.New("the answer was cut off or damaged")
+	// ErrNotRegularFile: a path names a pipe, a device or a socket, which
+	// could block a read forever, rather than a file.
+	ErrNotRegularFile = errors.New("not a regular file")
+	// ErrNoTLS: an https:// link to a server that answers in plain HTTP.
+	ErrNoTLS = errors.New("the site does not answer in HTTPS")
 )
 
 // StatusError is a server's answer other than 2xx. errors.Is(err,
@@ -57,6 +68,8 @@ type Page struct {
 	// Document is the body as served when the link is a document (PDF),
 	// not a page; HTML is then empty.
 	Document []byte
+
+	auth *url.Userinfo // the link's credentials, passed on to ExtractPage
 }
 
 // Fetch downloads link and returns its HTML decoded to UTF-8, or a PDF as
@@ -66,35 +79,45 @@ type Page struct {
 func (r *Reader) Fetch(ctx context.Context, link string) (*Page, error) {
 	u, err := ParseLink(link)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w; paste the full address, starting with https://", strings.TrimSpace(link), err)
+		return nil, fmt.Errorf("fetch %s: %w; paste the full address, starting with https://", WithoutCredentials(strings.TrimSpace(link)), err)
 	}
+	// Credentials in the link are used for this request (Go sends them as
+	// Basic authentication) but appear in no error and no stored address.
+	shown := DisplayURL(u.String())
 	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
 
 	resp, body, err := r.get(ctx, u.String(), acceptHTML, "", max(r.maxPage(), r.maxDocument()))
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", u, err)
+		return nil, fmt.Errorf("fetch %s: %w", shown, err)
 	}
-	final := resp.Request.URL.String()
+	final := WithoutCredentials(resp.Request.URL.String())
 	header := resp.Header.Get("Content-Type")
 	mt := mediaType(header, body)
 	if mt == PDF || mt == "application/x-pdf" || (mt == "application/octet-stream" && IsPDF(body)) {
 		if int64(len(body)) > r.maxDocument() {
-			return nil, fmt.Errorf("fetch %s: more than the %d bytes allowed: %w", u, r.maxDocument(), ErrTooLarge)
+			return nil, fmt.Errorf("fetch %s: more than the %d bytes allowed: %w", shown, r.maxDocument(), ErrTooLarge)
 		}
-		return &Page{URL: final, ContentType: PDF, Document: body}, nil
+		return &Page{URL: final, ContentType: PDF, Document: body, auth: u.User}, nil
 	}
 	if int64(len(body)) > r.maxPage() {
-		return nil, fmt.Errorf("fetch %s: more than the %d bytes allowed: %w", u, r.maxPage(), ErrTooLarge)
+		return nil, fmt.Errorf("fetch %s: more than the %d bytes allowed: %w", shown, r.maxPage(), ErrTooLarge)
+	}
+	if mt == "text/html" || mt == "application/xhtml+xml" {
+		// A label is not content: a program or an archive served as
+		// text/html is still not a page.
+		if sniffed := binaryType(body); sniffed != "" {
+			mt = sniffed
+		}
 	}
 	if mt != "text/html" && mt != "application/xhtml+xml" {
 		what := "the answer" // name the final address only when it differs
-		if final != u.String() {
-			what = final
+		if final != WithoutCredentials(u.String()) {
+			what = DisplayURL(final)
 		}
-		return nil, fmt.Errorf("fetch %s: %s is %s, %w", u, what, mt, ErrNotHTML)
+		return nil, fmt.Errorf("fetch %s: %s is %s, %w", shown, what, mt, ErrNotHTML)
 	}
-	return &Page{URL: final, ContentType: mt, HTML: decode(body, header)}, nil
+	return &Page{URL: final, ContentType: mt, HTML: decode(body, header), auth: u.User}, nil
 }
 
 // get performs one GET with the Reader's headers, redirect policy and size
@@ -126,6 +149,13 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
+		var rec tls.RecordHeaderError
+		switch {
+		case errors.As(err, &rec) || strings.Contains(err.Error(), "gave HTTP response to HTTPS client"):
+			err = fmt.Errorf("%w: %w", ErrNoTLS, err)
+		case brokenAnswer(err):
+			err = fmt.Errorf("%w: %w", ErrBrokenAnswer, err)
+		}
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
@@ -137,7 +167,7 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 	}
 	body, err := decompress(resp)
 	if err != nil {
-		return resp, nil, err
+		return resp, nil, fmt.Errorf("%w: %w", ErrBrokenAnswer, err)
 	}
 	// The limit applies to the decoded size so a small gzip bomb cannot
 	// blow up memory.
@@ -146,12 +176,48 @@ func (r *Reader) get(ctx context.Context, link, accept, referer string, limit in
 		if ctx.Err() != nil {
 			return resp, nil, fmt.Errorf("reading the answer took longer than %s: %w", r.timeout(), ctx.Err())
 		}
-		return resp, nil, fmt.Errorf("read body: %w", err)
+		return resp, nil, fmt.Errorf("read body: %w: %w", ErrBrokenAnswer, err)
 	}
 	if int64(len(data)) > limit {
 		return resp, nil, fmt.Errorf("more than the %d bytes allowed: %w", limit, ErrTooLarge)
 	}
 	return resp, data, nil
+}
+
+// brokenAnswer tells the transport errors that mean the server's answer
+// was cut off or malformed from those that mean it could not be reached
+// (DNS, refused, TLS, timeouts), which keep their own types. Go's
+// transport reports some of these only in words.
+func brokenAnswer(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"bad Content-Length", "malformed HTTP", "malformed MIME", "invalid Transfer-Encoding",
+		"unsupported transfer encoding", "server sent an invalid", "connection reset", "too many transfer encodings"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// binaryType names what a body is when its bytes are plainly not text (a
+// program, an archive, an image, a PDF), whatever it is labelled; "" for
+// text.
+func binaryType(body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	mt, _, _ := mime.ParseMediaType(http.DetectContentType(body))
+	if strings.HasPrefix(mt, "text/") {
+		return ""
+	}
+	if mt == "application/octet-stream" {
+		return "binary data"
+	}
+	return mt
 }
 
 // readCap is how much to read to know whether a body exceeds limit: one

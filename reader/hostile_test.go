@@ -48,3 +48,16 @@ func TestExtractSanitizes(t *testing.T) {
 		}
 	}
 }
+
+// A page nested deeper than the HTML parser allows still gives its text.
+func TestExtractDeeplyNested(t *testing.T) {
+	para := "<p>" + strings.Repeat("A sentence of the deeply nested article that goes on. ", 8) + "</p>"
+	page := "<html><body><article>" + para + strings.Repeat("<div>", 3000) + para + strings.Repeat("</div>", 3000) + para + "</article></body></html>"
+	a, err := Extract([]byte(page), "https://example.com/deep", Options{})
+	if err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+	if n := strings.Count(a.Text, "deeply nested article"); n < 16 {
+		t.Errorf("kept %d of 24 sentences", n)
+	}
+}

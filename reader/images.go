@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -17,7 +18,11 @@ import (
 // body does not show it, and records them in a.Images in document order.
 // At most ImageWorkers downloads run at once. A failed image never fails
 // the article: its Err says why and its Data stays nil.
+// The credentials the user gave in the article's link (kept by Fetch and
+// ExtractPage in memory only) go with the images on the article's own
+// host, never into the stored image addresses.
 func (r *Reader) FetchImages(ctx context.Context, a *Article) {
+	creds := a.auth
 	urls := a.ImageURLs()
 	images := make([]Image, len(urls))
 	jobs := make(chan int)
@@ -27,7 +32,7 @@ func (r *Reader) FetchImages(ctx context.Context, a *Article) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				images[i] = r.fetchImage(ctx, urls[i], a.URL)
+				images[i] = r.fetchImage(ctx, urls[i], a.URL, creds)
 			}
 		}()
 	}
@@ -39,11 +44,18 @@ func (r *Reader) FetchImages(ctx context.Context, a *Article) {
 	a.Images = images
 }
 
-func (r *Reader) fetchImage(ctx context.Context, link, referer string) Image {
+func (r *Reader) fetchImage(ctx context.Context, link, referer string, creds *url.Userinfo) Image {
 	img := Image{URL: link}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout())
 	defer cancel()
-	resp, data, err := r.get(ctx, link, acceptImage, referer, r.maxImage())
+	fetch := link
+	if creds != nil {
+		if u, err := url.Parse(link); err == nil && u.User == nil && sameHost(u, referer) {
+			u.User = creds
+			fetch = u.String()
+		}
+	}
+	resp, data, err := r.get(ctx, fetch, acceptImage, referer, r.maxImage())
 	if err != nil {
 		img.Err = fmt.Sprintf("fetch image %s: %v", link, err)
 		return img
@@ -119,4 +131,19 @@ func imageURLs(fragment string) []string {
 
 func isHTTP(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+// sameHost reports whether u is on the host of the page at link.
+func sameHost(u *url.URL, link string) bool {
+	p, err := url.Parse(link)
+	return err == nil && strings.EqualFold(p.Host, u.Host)
+}
+
+// credentialsOf returns the user name and password a link carries, if any.
+func credentialsOf(link string) *url.Userinfo {
+	u, err := url.Parse(strings.TrimSpace(link))
+	if err != nil {
+		return nil
+	}
+	return u.User
 }

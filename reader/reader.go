@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -137,7 +138,7 @@ func (r *Reader) finish(ctx context.Context, page *Page, what string, opts Optio
 	opts.report(StageImages)
 	r.FetchImages(ctx, a)
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", what, err)
+		return nil, fmt.Errorf("read %s: %w", DisplayURL(what), err)
 	}
 	return a, nil
 }
@@ -145,10 +146,17 @@ func (r *Reader) finish(ctx context.Context, page *Page, what string, opts Optio
 // ExtractPage finds the article in a fetched or loaded page, or the text
 // of a PDF document. It does no network I/O.
 func ExtractPage(page *Page, opts Options) (*Article, error) {
+	var a *Article
+	var err error
 	if page.ContentType == PDF {
-		return ExtractPDF(page.Document, page.URL, opts)
+		a, err = ExtractPDF(page.Document, page.URL, opts)
+	} else {
+		a, err = Extract(page.HTML, page.URL, opts)
 	}
-	return Extract(page.HTML, page.URL, opts)
+	if err == nil {
+		a.auth = page.auth
+	}
+	return a, err
 }
 
 // FetchFile loads a page saved on disk, decoded to UTF-8, as Fetch does
@@ -175,25 +183,29 @@ func (r *Reader) FetchFile(path, link string) (*Page, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: original address: %w", path, err)
 		}
-		return &Page{URL: u.String(), ContentType: PDF, Document: raw}, nil
+		return &Page{URL: WithoutCredentials(u.String()), ContentType: PDF, Document: raw, auth: credentialsOf(link)}, nil
 	}
 	if int64(len(raw)) > r.maxPage() {
 		return nil, fmt.Errorf("read %s: more than the %d bytes allowed: %w", path, r.maxPage(), ErrTooLarge)
 	}
+	if t := binaryType(raw); t != "" {
+		return nil, fmt.Errorf("read %s: the file is %s, %w", path, t, ErrNotHTML)
+	}
 	html := decode(raw, "")
+	auth := credentialsOf(link)
 	if link != "" {
 		u, err := ParseLink(link)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: original address: %w", path, err)
 		}
-		link = u.String()
+		link = WithoutCredentials(u.String())
 	} else {
 		link = pageOwnURL(html)
 		if link == "" {
 			return nil, fmt.Errorf("read %s: %w: the file names no canonical link; give the article's address with --url", path, ErrNoURL)
 		}
 	}
-	return &Page{URL: link, ContentType: "text/html", HTML: html}, nil
+	return &Page{URL: link, ContentType: "text/html", HTML: html, auth: auth}, nil
 }
 
 // ExtractSaved extracts the article of a page saved as raw bytes in
@@ -224,12 +236,21 @@ func IsLocal(link string) bool {
 }
 
 func readFileLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	// Opening a FIFO for reading blocks until a writer comes; non-blocking,
+	// the open returns and the check below refuses it.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("read page file: %w", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > limit {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: %w", path, ErrNotRegularFile)
+	}
+	if st.Size() > limit {
 		return nil, fmt.Errorf("read %s: %d bytes, more than the %d allowed: %w", path, st.Size(), limit, ErrTooLarge)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, readCap(limit)))
@@ -254,11 +275,14 @@ func (r *Reader) client() *http.Client {
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		for _, prev := range via {
 			if prev.URL.String() == req.URL.String() {
-				return fmt.Errorf("redirect loop back to %s: %w", req.URL, ErrTooManyRedirects)
+				return fmt.Errorf("redirect loop back to %s: %w", DisplayURL(req.URL.String()), ErrTooManyRedirects)
 			}
 		}
+		if s := req.URL.Scheme; s != "http" && s != "https" {
+			return fmt.Errorf("redirected to %s: %w", DisplayURL(req.URL.String()), ErrUnsupportedScheme)
+		}
 		if len(via) > MaxRedirects {
-			return fmt.Errorf("more than %d redirects (last to %s): %w", MaxRedirects, req.URL, ErrTooManyRedirects)
+			return fmt.Errorf("more than %d redirects (last to %s): %w", MaxRedirects, DisplayURL(req.URL.String()), ErrTooManyRedirects)
 		}
 		if inner != nil {
 			return inner(req, via)

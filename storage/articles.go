@@ -366,6 +366,13 @@ func (l *Library) Get(ctx context.Context, id int64) (*Article, error) {
 	if err != nil {
 		return nil, fmt.Errorf("get article %d: %w", id, err)
 	}
+	// Articles stored before HTML was sanitized on the way in (or that
+	// arrive from elsewhere) are sanitized on the way out: every reader of
+	// an article (window, exports, show) goes through Get. Re-extraction
+	// rewrites them for good.
+	a.HTML = reader.Sanitize(a.HTML)
+	a.URL = reader.WithoutCredentials(a.URL)
+	a.Canonical = reader.WithoutCredentials(a.Canonical)
 	a.Published = decPublished(pub, tz)
 	a.ReadingTime = time.Duration(rt)
 	a.Saved, a.Updated = decTime(saved), decTime(upd)

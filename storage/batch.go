@@ -98,9 +98,26 @@ func (l *Library) AddMany(ctx context.Context, items []NewArticle) ([]AddResult,
 // link and title.
 func storedForm(a *reader.Article, opts AddOptions) *reader.Article {
 	if opts.Bookmark {
-		return &reader.Article{URL: a.URL, Title: a.Title}
+		return &reader.Article{URL: reader.WithoutCredentials(a.URL), Title: a.Title}
+	}
+	// A password in a link is for the fetch only, never for the library.
+	if hasCredentials(a.URL, a.Canonical, a.LeadImage) {
+		c := *a
+		c.URL = reader.WithoutCredentials(a.URL)
+		c.Canonical = reader.WithoutCredentials(a.Canonical)
+		c.LeadImage = reader.WithoutCredentials(a.LeadImage)
+		a = &c
 	}
 	return a
+}
+
+func hasCredentials(links ...string) bool {
+	for _, l := range links {
+		if reader.WithoutCredentials(l) != l {
+			return true
+		}
+	}
+	return false
 }
 
 // txWriter runs the statements of one write transaction, preparing each

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/folio-app/folio/reader"
 	"github.com/folio-app/folio/save"
@@ -26,7 +28,8 @@ type env struct {
 	getenv         func(string) string
 	client         *http.Client // nil: reader's default client
 
-	library string // --library
+	library string        // --library
+	timeout time.Duration // --timeout of the commands that fetch; 0: the reader's default
 }
 
 // command is one subcommand. Its usage line lives with its flag set, the
@@ -149,7 +152,26 @@ func requireArticles(ctx context.Context, lib *storage.Library, ids []int64) err
 	return nil
 }
 
-func (e *env) reader() *reader.Reader { return reader.New(e.client) }
+func (e *env) reader() *reader.Reader {
+	r := reader.New(e.client)
+	if e.timeout > 0 {
+		r.Timeout = e.timeout
+	}
+	return r
+}
+
+// timeoutFlag adds --timeout to a command that fetches pages.
+func (e *env) timeoutFlag(fs *flag.FlagSet) {
+	fs.DurationVar(&e.timeout, "timeout", reader.DefaultTimeout, "how long to wait for each page and image (e.g. 90s, 2m)")
+}
+
+// fetchTimeout is the timeout in force, as the messages name it.
+func (e *env) fetchTimeout() string {
+	if e.timeout > 0 {
+		return e.timeout.String()
+	}
+	return reader.DefaultTimeout.String()
+}
 
 // parseIDs reads article ids; the error names the bad one.
 func parseIDs(args []string) ([]int64, error) {
@@ -183,9 +205,13 @@ func (e *env) cmdAdd(ctx context.Context, args []string) error {
 	force := fs.Bool("force", false, "save a page even when no article text is found")
 	origin := fs.String("url", "", "the original address of a saved HTML file")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	e.timeoutFlag(fs)
 	inputs, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if e.timeout <= 0 {
+		return usageError("add: --timeout must be more than zero, not %s", e.timeout)
 	}
 	if len(inputs) == 0 {
 		return usageError("add: give at least one link or HTML file")
@@ -225,20 +251,18 @@ func (e *env) cmdAdd(ctx context.Context, args []string) error {
 		}
 	}
 	if *asJSON {
-		if err := writeAddJSON(e.stdout, results); err != nil {
+		if err := writeAddJSON(e.stdout, results, e.fetchTimeout()); err != nil {
 			return err
 		}
 	} else {
 		for _, r := range results {
 			switch {
-			case r.err != nil && strings.Contains(r.err.Error(), r.input):
-				fmt.Fprintf(e.stderr, "failed  %v\n", r.err)
 			case r.err != nil:
-				fmt.Fprintf(e.stderr, "failed  %s: %v\n", r.input, r.err)
+				fmt.Fprintf(e.stderr, "failed  %s: %s\n", reader.DisplayURL(r.input), addSentence(r.input, r.err, e.fetchTimeout()))
 			case r.existed:
-				fmt.Fprintf(e.stdout, "exists  %d  %s (already in your library)\n", r.id, r.title)
+				fmt.Fprintf(e.stdout, "exists  %d  %s (already in your library)\n", r.id, oneLine(r.title))
 			default:
-				fmt.Fprintf(e.stdout, "saved   %d  %s\n", r.id, r.title)
+				fmt.Fprintf(e.stdout, "saved   %d  %s\n", r.id, oneLine(r.title))
 			}
 		}
 	}
@@ -274,6 +298,11 @@ func addOne(ctx context.Context, sv *save.Saver, input, origin string, tags []st
 // one that looks like a path is a missing file, not a link without https://.
 func notALink(input string, linkErr error) error {
 	if strings.Contains(input, "://") {
+		return linkErr
+	}
+	// data:, mailto:, javascript: ... are links of another kind, not paths
+	// (a one-letter scheme is a Windows drive).
+	if u, err := url.Parse(input); err == nil && len(u.Scheme) > 1 {
 		return linkErr
 	}
 	if st, err := os.Stat(input); err == nil && st.IsDir() {

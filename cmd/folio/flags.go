@@ -53,8 +53,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
-				return nil, errHelpShown
+				return nil, errHelpShown // the flag set has printed its usage
 			}
 			return nil, usageError("%s: %v", fs.Name(), err)
 		}

@@ -10,7 +10,8 @@ import (
 )
 
 func (e *env) cmdImport(ctx context.Context, args []string) error {
-	fs := e.commonFlags("import", "import [--tag T] [--no-fetch] [--read] [--feed] [--workers N] FILE|FOLDER|ZIP  (--formats lists the exports Folio reads)")
+	fs := e.commonFlags("import", "import [--tag T] [--no-fetch] [--read] [--feed] [--workers N] [--timeout D] FILE|FOLDER|ZIP  (--formats lists the exports Folio reads)")
+	e.timeoutFlag(fs)
 	tag := fs.String("tag", "", "add this tag to everything imported (e.g. pocket)")
 	noFetch := fs.Bool("no-fetch", false, "store the links as bookmarks without fetching the pages")
 	markRead := fs.Bool("read", false, "mark everything imported as read")

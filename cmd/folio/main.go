@@ -31,6 +31,9 @@ func main() {
 // run is main without the process: it runs one command line in env and
 // returns the exit code. Tests call it directly.
 func run(ctx context.Context, args []string, env *env) int {
+	// Whatever a page put in its title or text reaches the terminal without
+	// its control characters.
+	env.stdout, env.stderr = newSafeWriter(env.stdout), newSafeWriter(env.stderr)
 	stderr := env.stderr
 	err := env.dispatch(ctx, args)
 	switch {

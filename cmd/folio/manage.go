@@ -105,9 +105,9 @@ func summaryLine(s storage.Summary) string {
 		marks[2] = 'A'
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%6d %s %s  %s", s.ID, marks, s.Saved.Local().Format("2006-01-02"), s.Title)
+	fmt.Fprintf(&b, "%6d %s %s  %s", s.ID, marks, s.Saved.Local().Format("2006-01-02"), oneLine(s.Title))
 	if s.SiteName != "" {
-		fmt.Fprintf(&b, " — %s", s.SiteName)
+		fmt.Fprintf(&b, " — %s", oneLine(s.SiteName))
 	}
 	if len(s.Tags) > 0 {
 		fmt.Fprintf(&b, "  [%s]", strings.Join(s.Tags, ", "))
@@ -438,6 +438,7 @@ func (e *env) cmdDelete(ctx context.Context, args []string) error {
 
 func (e *env) cmdRefetch(ctx context.Context, args []string) error {
 	fs := e.commonFlags("refetch", "refetch [--offline] [--force] [--accept-shorter] ID... | refetch --offline --all [--accept-shorter] [--restart]")
+	e.timeoutFlag(fs)
 	offline := fs.Bool("offline", false, "extract again from the stored page, without the network")
 	force := fs.Bool("force", false, "keep the page even when no article text is found")
 	shorter := fs.Bool("accept-shorter", false, "take a new text even when it has more than 10% fewer words")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/folio-app/folio/export"
+	"github.com/folio-app/folio/reader"
 	"github.com/folio-app/folio/storage"
 )
 
@@ -39,7 +41,7 @@ type jsonState struct {
 
 func toJSON(s storage.Summary) jsonArticle {
 	j := jsonArticle{
-		ID: s.ID, URL: s.URL, Title: s.Title, Byline: s.Byline, Site: s.SiteName, Lang: s.Lang,
+		ID: s.ID, URL: reader.WithoutCredentials(s.URL), Title: s.Title, Byline: s.Byline, Site: s.SiteName, Lang: s.Lang,
 		Saved: s.Saved.UTC().Truncate(time.Second), Words: s.Words, Tags: s.Tags,
 		State: jsonState{Read: s.Read, Favorite: s.Favorite, Archived: s.Archived, Fetched: s.Fetched},
 	}
@@ -62,10 +64,15 @@ func summaryOf(a *storage.Article) storage.Summary {
 }
 
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeC1(buf.Bytes()))
+	return err
 }
 
 func writeSummariesJSON(w io.Writer, list []storage.Summary) error {
@@ -189,13 +196,13 @@ type jsonAdd struct {
 	Message string `json:"error,omitempty"`
 }
 
-func writeAddJSON(w io.Writer, results []addResult) error {
+func writeAddJSON(w io.Writer, results []addResult, timeout string) error {
 	out := make([]jsonAdd, len(results))
 	for i, r := range results {
-		j := jsonAdd{Input: r.input, ID: r.id, Title: r.title, Result: "saved"}
+		j := jsonAdd{Input: reader.DisplayURL(r.input), ID: r.id, Title: r.title, Result: "saved"}
 		switch {
 		case r.err != nil:
-			j.Result, j.Message = "failed", r.err.Error()
+			j.Result, j.Message = "failed", addSentence(r.input, r.err, timeout)
 		case r.existed:
 			j.Result = "exists"
 		}
