@@ -1,6 +1,10 @@
 package reader
 
 import (
+	"bytes"
+	"context"
+	"image/png"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -59,5 +63,40 @@ func TestExtractDeeplyNested(t *testing.T) {
 	}
 	if n := strings.Count(a.Text, "deeply nested article"); n < 16 {
 		t.Errorf("kept %d of 24 sentences", n)
+	}
+}
+
+// An SVG image is stored drawn as a PNG, never as the document it is,
+// which can carry scripts.
+func TestSVGImagesStoredDrawn(t *testing.T) {
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100" onload="alert(1)"><script>alert(2)</script><rect width="200" height="100" fill="#c00"/></svg>`
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/chart.svg":
+			w.Header().Set("Content-Type", "image/svg+xml")
+			w.Write([]byte(svg))
+		case "/broken.svg":
+			w.Header().Set("Content-Type", "image/svg+xml")
+			w.Write([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(3)</script>`))
+		default:
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte(articleHTML("", "Chart", "A paragraph about the chart below, long enough for an article body to be found.") +
+				`<img src="/chart.svg" alt="c"><img src="/broken.svg" alt="b">`))
+		}
+	})
+	a := &Article{URL: srv.URL + "/p", HTML: `<p>x</p><img src="` + srv.URL + `/chart.svg"><img src="` + srv.URL + `/broken.svg">`}
+	testReader(srv).FetchImages(context.Background(), a)
+	if len(a.Images) != 2 {
+		t.Fatalf("images: %+v", a.Images)
+	}
+	good, bad := a.Images[0], a.Images[1]
+	if good.ContentType != "image/png" || !bytes.HasPrefix(good.Data, []byte("\x89PNG")) {
+		t.Errorf("SVG stored as %s (%d bytes)", good.ContentType, len(good.Data))
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(good.Data)); err != nil || cfg.Width != 200 || cfg.Height != 100 {
+		t.Errorf("drawn size %v %v", cfg, err)
+	}
+	if bad.Data != nil && bytes.Contains(bad.Data, []byte("script")) {
+		t.Error("an SVG that cannot be drawn is stored as it is")
 	}
 }

@@ -65,6 +65,15 @@ func (r *Reader) fetchImage(ctx context.Context, link, referer string, creds *ur
 		img.Err = fmt.Sprintf("fetch image %s: the server sent %s, not an image", link, ct)
 		return img
 	}
+	if ct == "image/svg+xml" {
+		// Stored drawn, never as a document that can hold scripts.
+		png, err := RasterizeSVG(data)
+		if err != nil {
+			img.Err = fmt.Sprintf("fetch image %s: %v", link, err)
+			return img
+		}
+		ct, data = "image/png", png
+	}
 	img.ContentType, img.Data = ct, data
 	return img
 }
