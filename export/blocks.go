@@ -8,6 +8,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/folio-app/folio/reader"
 )
 
 // The PDF writer lays out a small block model rather than HTML: the stored
@@ -129,8 +131,12 @@ func (p *blockParser) node(n *html.Node, st style) {
 		st.mono = true
 		p.children(n, st)
 	case atom.A:
-		if h := strings.TrimSpace(attr(n, "href")); h != "" && !strings.HasPrefix(h, "#") && !strings.HasPrefix(strings.ToLower(h), "javascript:") {
-			st.link = absURL(p.base, h)
+		// Only web and mail links become clickable: javascript:,
+		// vbscript: and data: links are kept as plain text.
+		if h := strings.TrimSpace(attr(n, "href")); h != "" && !strings.HasPrefix(h, "#") && reader.SafeLink(h) {
+			if l := absURL(p.base, h); reader.SafeLink(l) {
+				st.link = l
+			}
 		}
 		p.children(n, st)
 	case atom.Img:

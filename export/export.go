@@ -10,9 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +106,7 @@ func ensureDir(dir string) error {
 	if dir == "" {
 		dir = "."
 	}
+	defer cleanStale(dir, time.Now())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		// "mkdir DIR: ..." would name the folder twice; a parent that
 		// failed is still named.
@@ -118,7 +122,7 @@ func ensureDir(dir string) error {
 // writeTemp writes data to a new temporary file in dir, synced to disk, and
 // returns its path. The caller renames or removes it.
 func writeTemp(dir, pattern string, write func(f *os.File) error) (string, error) {
-	f, err := os.CreateTemp(dir, pattern)
+	f, err := createTemp(dir, pattern)
 	if err != nil {
 		return "", fmt.Errorf("create temporary file in %s: %w", dir, err)
 	}
@@ -158,17 +162,82 @@ func exists(path string) bool {
 }
 
 // atomicWriteFile writes a complete file at path or nothing: a temporary
-// file in the same folder is filled, synced and renamed over path.
+// file in the same folder is filled, synced and moved to path. It never
+// replaces a file: when path exists the error wraps os.ErrExist.
 func atomicWriteFile(path string, write func(f *os.File) error) error {
 	dir := filepath.Dir(path)
+	if exists(path) {
+		return fmt.Errorf("write %s: %w", path, os.ErrExist)
+	}
 	tmp, err := writeTemp(dir, "."+filepath.Base(path)+".*.tmp", write)
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+	err = placeNoClobber(tmp, path)
+	os.Remove(tmp)
+	if err != nil {
+		return err
 	}
 	syncDir(dir)
 	return nil
+}
+
+// createTemp is os.CreateTemp with the mode of an exported file: 0644
+// before the umask, where os.CreateTemp makes it 0600 and the renamed
+// export stayed private to its owner.
+func createTemp(dir, pattern string) (*os.File, error) {
+	prefix, suffix, _ := strings.Cut(pattern, "*")
+	for range 10000 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+suffix)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, os.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("create temporary file in %s: %w", dir, os.ErrExist)
+}
+
+// mkdirTemp is os.MkdirTemp with the mode of an exported folder: 0755
+// before the umask.
+func mkdirTemp(dir, pattern string) (string, error) {
+	prefix, suffix, _ := strings.Cut(pattern, "*")
+	for range 10000 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+suffix)
+		err := os.Mkdir(name, 0o755)
+		if !errors.Is(err, os.ErrExist) {
+			return name, err
+		}
+	}
+	return "", fmt.Errorf("create temporary folder in %s: %w", dir, os.ErrExist)
+}
+
+// staleTemp matches the temporary files and folders an export makes
+// (".name.pdf.123.tmp", ".name.md.123.tmp", ".name.assets.123.tmp").
+var staleTemp = regexp.MustCompile(`^\..+\.(?:pdf|md|epub|assets)\.[0-9]+\.tmp$`)
+
+// staleAfter is how long a temporary file of an export goes untouched
+// before it counts as left behind by an export that was killed: exports
+// lay out in memory and write each file in one go, and a folder of assets
+// is touched by every image written into it, so a live one is seconds
+// old.
+const staleAfter = time.Minute
+
+// cleanStale removes what killed exports left in dir: the temporary
+// files and folders they would have renamed into place. Errors are
+// ignored; the export goes on.
+func cleanStale(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !staleTemp.MatchString(e.Name()) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || now.Sub(info.ModTime()) < staleAfter {
+			continue
+		}
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
 }

@@ -24,6 +24,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"gopkg.in/yaml.v3"
+
+	"github.com/folio-app/folio/reader"
 )
 
 // MarkdownOptions tune a Markdown export.
@@ -164,7 +166,7 @@ func writeMarkdownFile(ctx context.Context, conv *converter.Converter, dir strin
 
 	local := map[string]string{} // image URL → relative link
 	if !opts.RemoteImages {
-		tmpAssets, err = os.MkdirTemp(dir, "."+name+".assets.*.tmp")
+		tmpAssets, err = mkdirTemp(dir, "."+name+".assets.*.tmp")
 		if err != nil {
 			return "", fmt.Errorf("create assets folder in %s: %w", dir, err)
 		}
@@ -243,6 +245,15 @@ func saveImages(ctx context.Context, it *Item, imgs ImageStore, tmpDir, assetsDi
 		}
 		if !ok {
 			continue
+		}
+		if reader.IsSVG(ct, data) {
+			// An SVG stored before images were drawn on the way in: a
+			// file beside the note must not be a document with scripts.
+			png, err := reader.RasterizeSVG(data)
+			if err != nil {
+				continue
+			}
+			ct, data = "image/png", png
 		}
 		ext := imageExt(ct, data, src)
 		if ext == "" {
@@ -414,7 +425,9 @@ func escapeInline(s string) string {
 // absolute against the article's URL here rather than with the converter's
 // WithDomain, because the saved images must stay relative to the file.
 func markdownBody(conv *converter.Converter, it *Item, local map[string]string) (string, error) {
-	doc, err := html.Parse(strings.NewReader(it.HTML))
+	// The library sanitizes what it stores and gives; an Item built
+	// elsewhere gets the same treatment before it becomes a file.
+	doc, err := html.Parse(strings.NewReader(reader.Sanitize(it.HTML)))
 	if err != nil {
 		return "", fmt.Errorf("parse article html: %w", err)
 	}
@@ -425,11 +438,20 @@ func markdownBody(conv *converter.Converter, it *Item, local map[string]string) 
 		}
 		switch n.DataAtom {
 		case atom.A:
-			if h := attr(n, "href"); h != "" && !strings.HasPrefix(h, "#") {
+			// A link that could run something (javascript:, vbscript:,
+			// data:) keeps its text and loses its target.
+			if h := attr(n, "href"); !reader.SafeLink(h) || !reader.SafeLink(absURL(base, h)) {
+				removeAttr(n, "href")
+			} else if h != "" && !strings.HasPrefix(h, "#") {
 				setAttr(n, "href", absURL(base, h))
 			}
 		case atom.Img:
 			src := absURL(base, attr(n, "src"))
+			if !reader.SafeImageSource(src) {
+				// A javascript: or SVG data: source: no image at all.
+				n.Data, n.DataAtom, n.Attr = "span", atom.Span, nil
+				return
+			}
 			if rel, ok := local[src]; ok {
 				src = rel
 			}

@@ -1,9 +1,9 @@
 package export
 
 import (
-	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/folio-app/folio/assets"
+	"github.com/folio-app/folio/reader"
 )
 
 // PageSize is the paper a PDF is laid out for.
@@ -62,19 +64,59 @@ const (
 
 var headingPt = [7]float64{0, 19, 15, 13, 11.5, 10.5, 10.5}
 
-// PDFFile writes the items as one PDF at path, atomically: a temporary
-// file beside it is renamed over path only once the PDF is complete.
+// PDFFile writes the items as one PDF at path, atomically: the PDF is laid
+// out in memory, then written to a temporary file beside path that is
+// moved to path once complete. It never replaces a file: when path exists
+// the error wraps os.ErrExist.
 func PDFFile(ctx context.Context, path string, items []Item, imgs ImageStore, opts PDFOptions) error {
+	if exists(path) {
+		return fmt.Errorf("write %s: %w", path, os.ErrExist)
+	}
+	var buf bytes.Buffer
+	if err := PDF(ctx, &buf, items, imgs, opts); err != nil {
+		return err
+	}
 	return atomicWriteFile(path, func(f *os.File) error {
-		w := bufio.NewWriter(f)
-		if err := PDF(ctx, w, items, imgs, opts); err != nil {
-			return err
-		}
-		if err := w.Flush(); err != nil {
+		if _, err := buf.WriteTo(f); err != nil {
 			return fmt.Errorf("write %s: %w", path, err)
 		}
 		return nil
 	})
+}
+
+// CombinedPDF writes the items as one PDF named name.pdf in dir, or
+// name-2.pdf, name-3.pdf, … when the name is taken: like the other exports
+// it never overwrites, also when two run in the same second. It returns
+// the path written.
+func CombinedPDF(ctx context.Context, dir, name string, items []Item, imgs ImageStore, opts PDFOptions) (string, error) {
+	if err := ensureDir(dir); err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := PDF(ctx, &buf, items, imgs, opts); err != nil {
+		return "", err
+	}
+	taken := map[string]bool{}
+	for {
+		path := filepath.Join(dir, freeName(dir, name, taken, ".pdf")+".pdf")
+		tmp, err := writeTemp(dir, "."+filepath.Base(path)+".*.tmp", func(f *os.File) error {
+			_, err := f.Write(buf.Bytes())
+			return err
+		})
+		if err != nil {
+			return "", err
+		}
+		err = placeNoClobber(tmp, path)
+		os.Remove(tmp)
+		if errors.Is(err, os.ErrExist) {
+			continue // another export took the name since freeName looked
+		}
+		if err != nil {
+			return "", err
+		}
+		syncDir(dir)
+		return path, nil
+	}
 }
 
 // PDF writes the items as one PDF to w: each article starts on a new page
@@ -104,6 +146,9 @@ func PDF(ctx context.Context, w io.Writer, items []Item, imgs ImageStore, opts P
 	if len(items) == 0 {
 		f.AddPage() // a PDF needs a page
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("export pdf: %w", err)
+	}
 	if err := f.Output(w); err != nil {
 		return fmt.Errorf("write pdf: %w", err)
 	}
@@ -123,6 +168,15 @@ type pdfDoc struct {
 	listDepth    int
 	markerX      float64
 	nImg         int
+	checks       int // calls to cancelled, to look at ctx only now and then
+}
+
+// cancelled reports, cheaply enough to ask once per word, whether the
+// export was cancelled: the layout loops ask it so that one huge
+// paragraph cannot hold up a Cancel or Ctrl+C.
+func (d *pdfDoc) cancelled() bool {
+	d.checks++
+	return d.checks%64 == 0 && d.ctx != nil && d.ctx.Err() != nil
 }
 
 func (d *pdfDoc) setup(items []Item) {
@@ -472,6 +526,9 @@ func (d *pdfDoc) wrap(spans []span, w, pt float64) []line {
 		}
 		words := strings.Split(s.text, " ")
 		for i, word := range words {
+			if d.cancelled() {
+				return lines
+			}
 			if i > 0 {
 				pendingSpace = len(cur.frags) > 0
 			}
@@ -486,27 +543,50 @@ func (d *pdfDoc) wrap(spans []span, w, pt float64) []line {
 			if len(cur.frags) > 0 && cur.width+sp+ww > w {
 				emit()
 			}
-			for ww > w && word != "" {
-				// Break a word longer than a line (a URL, say) by runes.
-				rs := []rune(word)
-				n := len(rs)
-				for n > 1 && d.f.GetStringWidth(string(rs[:n])) > w-cur.width {
-					n--
+			if ww > w {
+				// A word longer than a line (a URL, say) is cut into
+				// pieces that fit, in one pass over its letters; the
+				// line is empty here (emitted above).
+				for j, piece := range d.splitWord(word, w-cur.width, w) {
+					if j > 0 {
+						emit()
+					}
+					put(piece.text, s.style, piece.w)
 				}
-				put(string(rs[:n]), s.style, d.f.GetStringWidth(string(rs[:n])))
-				emit()
-				word = string(rs[n:])
-				ww = d.f.GetStringWidth(word)
+				continue
 			}
-			if word != "" {
-				put(word, s.style, ww)
-			}
+			put(word, s.style, ww)
 		}
 	}
 	if len(cur.frags) > 0 {
 		emit()
 	}
 	return lines
+}
+
+type wordPiece struct {
+	text string
+	w    float64
+}
+
+// splitWord cuts word into pieces: the first at most first wide, the
+// others at most w, each at least one letter. Widths add up letter by
+// letter (fpdf measures a string as the sum of its letters), so the cost
+// is linear in the word's length, where trying ever shorter prefixes made
+// a 20,000-letter word take most of a minute.
+func (d *pdfDoc) splitWord(word string, first, w float64) []wordPiece {
+	var out []wordPiece
+	limit := first
+	start, width := 0, 0.0
+	for i, r := range word {
+		rw := d.f.GetStringWidth(string(r))
+		if width+rw > limit && i > start {
+			out = append(out, wordPiece{word[start:i], width})
+			start, width, limit = i, 0, w
+		}
+		width += rw
+	}
+	return append(out, wordPiece{word[start:], width})
 }
 
 // paragraph lays out spans at x in a box w wide, breaking pages as needed.
@@ -550,16 +630,16 @@ func (d *pdfDoc) code(code string, x, w float64) {
 	f.SetFont(mono, "", pt)
 	var lines []string
 	for _, l := range strings.Split(pdfText(code), "\n") {
-		for f.GetStringWidth(l) > w-2*pad {
-			rs := []rune(l)
-			n := len(rs)
-			for n > 1 && f.GetStringWidth(string(rs[:n])) > w-2*pad {
-				n--
-			}
-			lines = append(lines, string(rs[:n]))
-			l = string(rs[n:])
+		if d.cancelled() {
+			break
 		}
-		lines = append(lines, l)
+		if f.GetStringWidth(l) <= w-2*pad {
+			lines = append(lines, l)
+			continue
+		}
+		for _, p := range d.splitWord(l, w-2*pad, w-2*pad) {
+			lines = append(lines, p.text)
+		}
 	}
 	d.need(min(float64(len(lines)), 3)*lineH + 2*pad)
 	f.SetFillColor(244, 244, 242)
@@ -634,6 +714,13 @@ func (d *pdfDoc) image(it *Item, b block, x, w float64) error {
 // The bytes decide the format, not the stored content type: servers often
 // mislabel images.
 func (d *pdfDoc) register(data []byte) (string, float64, float64) {
+	if reader.IsSVG("", data) {
+		png, err := reader.RasterizeSVG(data)
+		if err != nil {
+			return "", 0, 0
+		}
+		data = png
+	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
 		return "", 0, 0 // SVG, AVIF, or broken
@@ -648,7 +735,9 @@ func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 	}
 	d.nImg++
 	name := "img" + strconv.Itoa(d.nImg)
-	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: format}, bytes.NewReader(data))
+	if !d.registerSafely(name, format, data) {
+		return "", 0, 0
+	}
 	if d.f.Err() {
 		// fpdf stops at its first error; an image it cannot read must not
 		// sink the whole document.
@@ -656,6 +745,20 @@ func (d *pdfDoc) register(data []byte) (string, float64, float64) {
 		return "", 0, 0
 	}
 	return name, float64(cfg.Width), float64(cfg.Height)
+}
+
+// registerSafely hands the image to fpdf, which panics on some broken
+// files ("short buffer" on a truncated PNG): such an image is reported as
+// not embeddable instead of ending the export.
+func (d *pdfDoc) registerSafely(name, format string, data []byte) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			d.f.ClearError()
+			ok = false
+		}
+	}()
+	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: format}, bytes.NewReader(data))
+	return true
 }
 
 // maxImagePixels bounds the images a PDF embeds: a photo of 40 megapixels

@@ -385,7 +385,8 @@ func TestPDFImages(t *testing.T) {
 		{"lossy webp with alpha as jpeg on white", readTestdata(t, "yellow_rose.lossy-with-alpha.webp"), []string{"image 400x301 rgb jpeg"}, around, 4},
 		{"truncated webp", lossy[:len(lossy)/2], nil, unavailable, 0},
 		{"corrupt webp header", []byte("RIFF\x1a\x00\x00\x00WEBPVP8 "), nil, unavailable, 0},
-		{"svg not embeddable", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`), nil, unavailable, 0}, // offline-ok: an XML namespace, never fetched
+		{"svg drawn", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`), []string{"image 64x64 rgb image", "smask 64x64 gray image"}, around, 0}, // offline-ok: an XML namespace, never fetched
+		{"broken svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="0"><script>x</script>`), nil, unavailable, 0},                                   // offline-ok: an XML namespace, never fetched
 		{"avif not embeddable", []byte("\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf"), nil, unavailable, 0},
 		{"not in library", nil, nil, unavailable, 0},
 	}
@@ -450,17 +451,17 @@ func TestPDFFileFailures(t *testing.T) {
 			t.Errorf("err = %v, want one naming the folder", err)
 		}
 	})
-	t.Run("existing file replaced whole", func(t *testing.T) {
+	t.Run("existing file never replaced", func(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "out.pdf")
 		if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := PDFFile(context.Background(), path, []Item{seedItem(t)}, &dirStore{}, PDFOptions{}); err != nil {
-			t.Fatal(err)
+		if err := PDFFile(context.Background(), path, []Item{seedItem(t)}, &dirStore{}, PDFOptions{}); !errors.Is(err, os.ErrExist) {
+			t.Fatalf("err = %v, want os.ErrExist", err)
 		}
-		if n := imageCount(t, path); n != 4 {
-			t.Errorf("%d images", n)
+		if b, _ := os.ReadFile(path); string(b) != "old" {
+			t.Error("existing file replaced")
 		}
 		if names := listDir(t, dir); !slices.Equal(names, []string{"out.pdf"}) {
 			t.Errorf("folder holds %q", names)

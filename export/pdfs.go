@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -31,14 +32,22 @@ func PDFs(ctx context.Context, dir string, items []Item, imgs ImageStore, opts P
 			return written, fmt.Errorf("export %q to pdf: %w", items[i].Title, err)
 		}
 		path := filepath.Join(dir, freeName(dir, Slug(items[i].Title), taken, ".pdf")+".pdf")
-		tmp, err := writeTemp(dir, "."+filepath.Base(path)+".*.tmp", func(f *os.File) error {
-			if doc != nil {
-				// A PDF document is exported as itself.
-				_, err := f.Write(doc)
+		// Laid out in memory first: a temporary file exists only while
+		// it is written, so one left behind is plainly stale. A PDF
+		// document is exported as itself.
+		var buf bytes.Buffer
+		if doc != nil {
+			buf.Write(doc)
+		} else {
+			err = PDF(ctx, &buf, items[i:i+1], imgs, opts)
+		}
+		var tmp string
+		if err == nil {
+			tmp, err = writeTemp(dir, "."+filepath.Base(path)+".*.tmp", func(f *os.File) error {
+				_, err := buf.WriteTo(f)
 				return err
-			}
-			return PDF(ctx, f, items[i:i+1], imgs, opts)
-		})
+			})
+		}
 		if err == nil {
 			err = placeNoClobber(tmp, path)
 			os.Remove(tmp)

@@ -276,8 +276,8 @@ func (f *exportFlow) write(ctx context.Context, ids []int64, dir string, opts ex
 	pdfOpts := export.PDFOptions{PageSize: opts.page, Progress: progress}
 	switch {
 	case opts.format == exportPDF && opts.combined && len(items) > 1:
-		path := freePath(dir, "folio-"+f.now().Format("2006-01-02-150405"), ".pdf")
-		if err := export.PDFFile(ctx, path, items, lib, pdfOpts); err != nil {
+		path, err := export.CombinedPDF(ctx, dir, "folio-"+f.now().Format("2006-01-02-150405"), items, lib, pdfOpts)
+		if err != nil {
 			return nil, err
 		}
 		return []string{path}, nil

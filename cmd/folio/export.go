@@ -102,8 +102,10 @@ func (e *env) cmdExport(ctx context.Context, args []string) error {
 	var written []string
 	switch {
 	case *format == "pdf" && *combined:
-		path := combinedPath(*out, items, ".pdf")
-		if err = export.PDFFile(ctx, path, items, lib, export.PDFOptions{PageSize: size}); err == nil {
+		// CombinedPDF picks the free name itself, at the moment it writes:
+		// two exports in the same second never overwrite each other.
+		var path string
+		if path, err = export.CombinedPDF(ctx, *out, combinedName(items), items, lib, export.PDFOptions{PageSize: size}); err == nil {
 			written = []string{path}
 		}
 	case *format == "pdf":
@@ -160,15 +162,21 @@ func (e *env) exportIDs(ctx context.Context, lib *storage.Library, ids []int64, 
 // when there is one, else by date; a name already taken in dir gets "-2",
 // "-3", ..., so nothing is overwritten.
 func combinedPath(dir string, items []export.Item, ext string) string {
-	name := "folio-" + time.Now().Format("2006-01-02-150405")
-	if len(items) == 1 {
-		name = export.Slug(items[0].Title)
-	}
+	name := combinedName(items)
 	path := filepath.Join(dir, name+ext)
 	for n := 2; fileExists(path); n++ {
 		path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", name, n, ext))
 	}
 	return path
+}
+
+// combinedName is the name, without extension, of the one file of a
+// combined export.
+func combinedName(items []export.Item) string {
+	if len(items) == 1 {
+		return export.Slug(items[0].Title)
+	}
+	return "folio-" + time.Now().Format("2006-01-02-150405")
 }
 
 // bookTitle names a book of several articles after what was exported.
