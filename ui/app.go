@@ -113,11 +113,25 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 // Run opens Folio's window on lib and blocks until it is closed.
 func Run(lib *storage.Library, rdr *reader.Reader) error {
 	quietFileDialogs()
-	u := New(newApp(), lib, rdr)
+	a := newApp()
+	applyFetchTimeout(a.Preferences(), rdr)
+	u := New(a, lib, rdr)
 	u.Window()
 	u.backups.schedule()
 	u.ShowAndRun()
 	return nil
+}
+
+// applyFetchTimeout sets the reader's timeout from the preference, before
+// the reader is first used. (A field in a settings panel writes the same
+// key.)
+func applyFetchTimeout(p fyne.Preferences, rdr *reader.Reader) {
+	if rdr == nil {
+		return
+	}
+	if s := p.IntWithFallback(prefFetchTimeout, 0); s > 0 && s <= 3600 {
+		rdr.Timeout = time.Duration(s) * time.Second
+	}
 }
 
 // ShowAndRun shows the window and runs the app until the window closes.

@@ -15,11 +15,12 @@ const (
 	prefFilterTag    = "filter.tag"
 	prefSort         = "filter.sort"
 	prefExportFolder = "export.folder"
-	prefExportFormat = "export.format" // the Export dialog's label: Markdown or PDF
-	prefExportPage   = "export.page"   // A4 or Letter
-	prefImportFolder = "import.folder" // where the last import was chosen
-	prefBackupAuto   = "backup.auto"   // the daily automatic backup is on (default)
-	prefBackupKeep   = "backup.keep"   // how many dated backups to keep
+	prefExportFormat = "export.format"        // the Export dialog's label: Markdown or PDF
+	prefExportPage   = "export.page"          // A4 or Letter
+	prefImportFolder = "import.folder"        // where the last import was chosen
+	prefBackupAuto   = "backup.auto"          // the daily automatic backup is on (default)
+	prefBackupKeep   = "backup.keep"          // how many dated backups to keep
+	prefFetchTimeout = "fetch.timeoutSeconds" // how long a page or image may take; 0: the reader's 30 s
 )
 
 // Values of prefReaderFont.
