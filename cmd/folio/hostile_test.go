@@ -273,7 +273,7 @@ func TestAddHostileInputs(t *testing.T) {
 		{"redirect to file", s + "/to-file", nil, nil, is(reader.ErrUnsupportedScheme), []string{"redirects to a file: address"}},
 		{"redirect to data", s + "/to-data", nil, nil, is(reader.ErrUnsupportedScheme), []string{"redirects to a data: address"}},
 		// Not pages.
-		{"pdf", s + "/pdf", nil, nil, is(reader.ErrNotHTML), []string{"application/pdf", "not a web page"}},
+		{"damaged pdf", s + "/pdf", nil, nil, is(reader.ErrPDF), []string{"damaged or unreadable", "PDF viewer"}},
 		{"image", s + "/png", nil, nil, is(reader.ErrNotHTML), []string{"image/png", "not a web page"}},
 		{"json", s + "/json", nil, nil, is(reader.ErrNotHTML), []string{"application/json"}},
 		{"program labelled text/html", s + "/elf-as-html", nil, nil, is(reader.ErrNotHTML), []string{"binary data", "not a web page"}},
@@ -318,7 +318,7 @@ func TestAddHostileInputs(t *testing.T) {
 		{"character device", "/dev/zero", []string{"--url", "https://example.com/p"}, nil, is(reader.ErrNotRegularFile), []string{"not a regular file"}},
 		{"program as html", binHTML, []string{"--url", "https://example.com/ls"}, nil, is(reader.ErrNotHTML), []string{"the file is not a web page but binary data"}},
 		{"png as html", pngHTML, []string{"--url", "https://example.com/pic"}, nil, is(reader.ErrNotHTML), []string{"image/png"}},
-		{"pdf as html", pdfHTML, []string{"--url", "https://example.com/doc"}, nil, is(reader.ErrNotHTML), []string{"application/pdf"}},
+		{"damaged pdf file", pdfHTML, []string{"--url", "https://example.com/doc"}, nil, is(reader.ErrPDF), []string{"damaged or unreadable"}},
 		{"file without address", noURL, nil, nil, is(reader.ErrNoURL), []string{"--url"}},
 		{"file with an ftp address", noURL, []string{"--url", "ftp://example.com/x"}, nil, is(reader.ErrUnsupportedScheme), []string{"ftp: links cannot be saved"}},
 		{"empty file", empty, []string{"--url", "https://example.com/empty"}, nil, is(reader.ErrNotArticle), []string{"--force"}},

@@ -53,6 +53,8 @@ func addSentence(input string, err error, timeout string) string {
 		return "that is not a valid address; check it for typos and give the full address, starting with https://"
 	case errors.Is(err, reader.ErrUnsupportedScheme):
 		return schemeSentence(input, err)
+	case errors.Is(err, reader.ErrPDF):
+		return "it is a PDF, but a damaged or unreadable one; download it again, or check that it opens in a PDF viewer"
 	case errors.Is(err, reader.ErrNotArticle):
 		return "no article text was found on the page; add --force to save it anyway"
 	case errors.Is(err, reader.ErrNotHTML):
