@@ -285,7 +285,7 @@ func isTeaserHeading(n *html.Node) bool {
 	if !short || t == "" {
 		return false
 	}
-	t = strings.TrimRight(t, " :：»›>")
+	t = strings.TrimRight(t, " :：»›>.…")
 	return teaserHeading.MatchString(t)
 }
 

@@ -43,6 +43,7 @@ var uiWords = map[string]bool{
 	"view gallery": true, "open gallery": true, "view all": true, "see all": true, "launch gallery": true,
 	"advertisement": true, "advertising": true, "ad": true, "sponsored": true, "loading": true,
 	"back to top": true, "print": true, "copy link": true, "skip ad": true, "skip": true,
+	"skip to content": true, "skip to main content": true, "advert": true, "this slideshow requires javascript": true,
 	"schließen": true, "weiter": true, "zurück": true, "vollbild": true, "anzeige": true, "werbung": true,
 	"fermer": true, "suivant": true, "précédent": true, "agrandir": true, "publicité": true,
 	"cerrar": true, "siguiente": true, "anterior": true, "publicidad": true,
@@ -52,6 +53,10 @@ var uiWords = map[string]bool{
 	"閉じる": true, "次へ": true, "前へ": true, "広告": true, "拡大": true,
 	"关闭": true, "广告": true, "닫기": true, "광고": true,
 }
+
+// shortcode matches a CMS shortcode left in the text: "[button link=…]
+// Send us your review[/button]".
+var shortcode = regexp.MustCompile(`^\[(\w+)[^\]]*\].*\[/(\w+)\]$`)
 
 // creditWords are class words of photo credits.
 var creditWords = map[string]bool{
@@ -104,6 +109,9 @@ func tidyBody(body *html.Node, facts articleFacts) []removal {
 		case isNumber(t) && inFigure(n):
 			drop(n, "counter")
 			return false
+		case shortcode.MatchString(t) && blockTags[n.Data]:
+			drop(n, "shortcode")
+			return false
 		case hasWord(n, creditWords) && len([]rune(t)) <= 150:
 			drop(n, "credit")
 			return false
@@ -114,7 +122,7 @@ func tidyBody(body *html.Node, facts articleFacts) []removal {
 		return true
 	})
 	// Credits at the end of a caption.
-	for _, c := range elements(body, "figcaption") {
+	for _, c := range captionBlocks(body) {
 		for t := lastText(c); t != nil; t = nil {
 			if loc := creditTail.FindStringIndex(t.Data); loc != nil && loc[0] > 0 {
 				out = append(out, removal{rule: "credit", text: t.Data[loc[0]:]})
@@ -122,8 +130,69 @@ func tidyBody(body *html.Node, facts articleFacts) []removal {
 			}
 		}
 	}
+	out = append(out, dropLinkRuns(body)...)
 	out = append(out, dropRepeats(body)...)
 	out = append(out, dropHeadAndTail(body, facts)...)
+	return out
+}
+
+// minLinkRun is the shortest run of link-only lines taken for a list of
+// other stories.
+const minLinkRun = 3
+
+// dropLinkRuns removes runs of lines that are each only a link to another
+// page ("More from…", "Don't miss", a teaser rail whose heading is not
+// recognised), with the short label just above them. Links within the
+// page (a table of contents) stay.
+func dropLinkRuns(body *html.Node) []removal {
+	blocks := textBlocks(body)
+	isLinkLine := func(b textBlock) bool {
+		if b.node == body || b.links*10 < b.runes*9 || b.isProse() {
+			return false
+		}
+		for _, a := range elements(b.node, "a") {
+			if strings.HasPrefix(strings.TrimSpace(attr(a, "href")), "#") {
+				return false
+			}
+		}
+		return len(strings.Fields(b.text)) >= 3
+	}
+	var out []removal
+	for i := 0; i < len(blocks); {
+		j := i
+		for j < len(blocks) && isLinkLine(blocks[j]) {
+			j++
+		}
+		if j-i < minLinkRun {
+			i = max(j, i+1)
+			continue
+		}
+		start := i
+		if i > 0 {
+			if l := blocks[i-1]; l.links == 0 && !l.isProse() && len(strings.Fields(l.text)) <= 5 && l.node != body {
+				start = i - 1
+			}
+		}
+		for _, b := range blocks[start:j] {
+			if b.node.Parent != nil {
+				out = append(out, removal{rule: "link-run", text: b.text})
+				detach(b.node)
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// captionBlocks lists the figcaptions of body and the other innermost
+// blocks that belong to an image.
+func captionBlocks(body *html.Node) []*html.Node {
+	out := elements(body, "figcaption")
+	for _, b := range textBlocks(body) {
+		if b.node != body && b.node.Data != "figcaption" && !hasAncestor(b.node, "figcaption") && b.runes < 400 && isCaptionLike(b.node) {
+			out = append(out, b.node)
+		}
+	}
 	return out
 }
 
@@ -151,58 +220,85 @@ func dropRepeats(body *html.Node) []removal {
 	return out
 }
 
-// dropHeadAndTail removes, above the first paragraph of prose, the lines
-// that repeat the page's headline, byline, date or address and the
-// reading time; below the last, the lines that are only an address (an
-// author's e-mail or profile link). A byline under the article is the
-// article's signature and stays.
+// dropHeadAndTail removes, above the body's second paragraph of prose (a
+// standfirst may come before the byline and date), the lines that repeat
+// the page's headline, byline, date or address and the reading time; and
+// from the end of the body up, the lines that are only an address (an
+// author's e-mail or profile link), a copyright or a date. A byline under
+// the article is the article's signature and stays.
 func dropHeadAndTail(body *html.Node, facts articleFacts) []removal {
 	blocks := textBlocks(body)
-	firstProse, lastProse := -1, -1
+	prose := 0
+	head := len(blocks)
 	for i, b := range blocks {
 		if b.isProse() {
-			if firstProse < 0 {
-				firstProse = i
+			prose++
+			if prose == 2 {
+				head = i
+				break
 			}
-			lastProse = i
 		}
 	}
-	if firstProse < 0 {
+	if prose == 0 {
 		return nil
 	}
 	var out []removal
-	check := func(b textBlock, head bool) {
+	// removable tells a block that is a line of its own, not text beside
+	// other blocks nor an image's box.
+	removable := func(b textBlock) bool {
 		if b.node == body || b.node.Parent == nil || len(elements(b.node, "img", "picture", "video", "iframe")) > 0 {
-			return
+			return false
 		}
-		if normalizeForMatch(blockText(b.node)) != normalizeForMatch(b.text) {
-			return // loose text in a container with other blocks
+		return normalizeForMatch(blockText(b.node)) == normalizeForMatch(b.text)
+	}
+	drop := func(b textBlock, rule string) {
+		out = append(out, removal{rule: rule, text: b.text})
+		detach(b.node)
+	}
+	for _, b := range blocks[:head] {
+		if b.isProse() || !removable(b) {
+			continue
 		}
-		rule := ""
 		switch {
 		case isAddressLine(b.text, facts):
-			rule = "address"
-		case head && facts.title != "" && sameText(b.text, facts.title):
-			rule = "title"
-		case head && isBylineLine(b.text, facts.byline):
-			rule = "byline"
-		case head && isDateLine(b.text, facts.byline):
-			rule = "date"
-		case head && readingTime.MatchString(b.text):
-			rule = "reading-time"
-		}
-		if rule != "" {
-			out = append(out, removal{rule: rule, text: b.text})
-			detach(b.node)
+			drop(b, "address")
+		case facts.title != "" && sameText(b.text, facts.title):
+			drop(b, "title")
+		case isBylineLine(b.text, facts.byline):
+			drop(b, "byline")
+		case isDateLine(b.text, facts.byline):
+			drop(b, "date")
+		case readingTime.MatchString(b.text):
+			drop(b, "reading-time")
 		}
 	}
-	for _, b := range blocks[:firstProse] {
-		check(b, true)
-	}
-	for _, b := range blocks[lastProse+1:] {
-		check(b, false)
+	for i := len(blocks) - 1; i >= head; i-- {
+		b := blocks[i]
+		if b.node.Parent == nil {
+			continue // already gone
+		}
+		if !removable(b) {
+			break
+		}
+		switch {
+		case isAddressLine(b.text, facts):
+			drop(b, "address")
+		case isCopyrightLine(b.text):
+			drop(b, "copyright")
+		case !b.isProse() && isDateLine(b.text, facts.byline):
+			drop(b, "date")
+		default:
+			i = -1 // the article's last line
+		}
 	}
 	return out
+}
+
+var copyrightText = regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|bảo lưu mọi quyền|無断転載|版权所有`)
+
+// isCopyrightLine tells a short line that states a copyright.
+func isCopyrightLine(t string) bool {
+	return len(strings.Fields(t)) <= 30 && copyrightText.MatchString(t)
 }
 
 var readingTime = regexp.MustCompile(`(?i)^(\pL+\s+){0,3}(\d+\s*(min|mins|minute|minutes|minuto|minutos|minuten|phút)\.?\s*(read|de lecture|de leitura|de lectura|lesezeit|đọc)?|(reading time|tempo de leitura|temps de lecture|tiempo de lectura|lesezeit|thời gian đọc)\s*[:：]?\s*\d+.{0,12}|読了時間.{0,10})$`)
