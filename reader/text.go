@@ -119,8 +119,11 @@ func collapseKeep(s string) string {
 
 // isCJK reports runes of scripts written without spaces between words.
 func isCJK(r rune) bool {
-	if r < 0x0E00 { // below Thai: Latin, Cyrillic, Greek, Arabic, Indic…
+	switch {
+	case r < 0x0E00: // below Thai: Latin, Cyrillic, Greek, Arabic, Indic…
 		return false
+	case r < 0x2E80: // Thai, Lao, Myanmar, Hangul Jamo and Khmer among Georgian, Latin Extended (Vietnamese) and symbols
+		return r <= 0x0EFF || r >= 0x1000 && r <= 0x109F || r >= 0x1100 && r <= 0x11FF || r >= 0x1780 && r <= 0x17FF
 	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }

@@ -189,7 +189,10 @@ func dropLinkRuns(body *html.Node) []removal {
 func captionBlocks(body *html.Node) []*html.Node {
 	out := elements(body, "figcaption")
 	for _, b := range textBlocks(body) {
-		if b.node != body && b.node.Data != "figcaption" && !hasAncestor(b.node, "figcaption") && b.runes < 400 && isCaptionLike(b.node) {
+		if b.node == body || b.node.Data == "figcaption" || b.runes >= 400 || !creditTail.MatchString(tail(b.text, 100)) {
+			continue // the look-ups below are for the few blocks ending with a credit
+		}
+		if !hasAncestor(b.node, "figcaption") && isCaptionLike(b.node) {
 			out = append(out, b.node)
 		}
 	}
@@ -472,4 +475,16 @@ func shortText(n *html.Node, max int) (text string, ok bool) {
 		return "", false
 	}
 	return t, true
+}
+
+// tail returns about the last n bytes of s, cut at a rune boundary.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return s[i:]
 }
