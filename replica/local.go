@@ -76,8 +76,19 @@ func collect(e *storage.SyncEntry, node string) (*Doc, error) {
 	if c, ok := clock(storage.SyncRefetch); ok {
 		d.C = &ContentReg{V: contentOf(a.Content), C: c}
 	}
-	if c, ok := clock(storage.SyncTags); ok {
-		collectTags(d, a.Tags, c, node)
+	tagged := make(map[string]int64) // key → clock of its newest tagging here
+	tagsChanged := false
+	for f, h := range e.Pending {
+		if k, ok := strings.CutPrefix(f, storage.SyncTagged); ok {
+			tagged[k] = max(h, nw)
+			tagsChanged = true
+		}
+	}
+	if c, ok := clock(storage.SyncTags); ok || tagsChanged {
+		if !ok {
+			c = MakeClock(nw, node)
+		}
+		collectTags(d, a.Tags, tagged, c, node)
 	}
 	if c, ok := clock(storage.SyncNotes); ok {
 		collectNotes(d, a.Notes, c, node)
@@ -86,7 +97,9 @@ func collect(e *storage.SyncEntry, node string) (*Doc, error) {
 	return d, nil
 }
 
-func collectTags(d *Doc, local []string, c Clock, node string) {
+// collectTags records the local taggings (tagged: key → clock, also for a
+// tag that was on already: removed and added again) and untaggings (c).
+func collectTags(d *Doc, local []string, tagged map[string]int64, c Clock, node string) {
 	if d.Tags == nil {
 		d.Tags = make(map[string]*Tag)
 	}
@@ -95,15 +108,19 @@ func collectTags(d *Doc, local []string, c Clock, node string) {
 	for _, name := range local {
 		k := tagKey(name)
 		have[k] = true
-		if _, ok := on[k]; ok {
+		h, again := tagged[k]
+		if _, ok := on[k]; ok && !again {
 			continue
+		}
+		if !again {
+			h = c.HLC()
 		}
 		t := d.Tags[k]
 		if t == nil {
 			t = &Tag{A: VV{}}
 			d.Tags[k] = t
 		}
-		t.A = vvMax(t.A, VV{node: hex16(c.HLC())})
+		t.A = vvMax(t.A, VV{node: hex16(h)})
 		t.N = name
 	}
 	for k := range on {

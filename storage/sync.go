@@ -52,7 +52,8 @@ const (
 	SyncFavorite = "favorite" //
 	SyncArchived = "archived" //
 	SyncRefetch  = "content"  // a re-fetch: content and its metadata
-	SyncTags     = "tags"     //
+	SyncTags     = "tags"     // an untagging
+	SyncTagged   = "tag:"     // + key: a tagging
 	SyncNotes    = "notes"    //
 	SyncName     = "name"     // a tag's spelling
 )
@@ -1005,6 +1006,12 @@ func (l *Library) store(ctx context.Context, tx *sql.Tx, e *SyncEntry, apply boo
 	}
 	if err := putDoc(ctx, tx, e.UID, aid, o); err != nil {
 		return err
+	}
+	if id != e.ArticleID {
+		// Inserted or deleted here: no content stored yet, or none left.
+		if _, err := tx.ExecContext(ctx, `UPDATE sync_docs SET have = '' WHERE uid = ?`, e.UID); err != nil {
+			return err
+		}
 	}
 	if id != 0 {
 		for f, h := range e.Pending {

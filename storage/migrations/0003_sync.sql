@@ -29,8 +29,8 @@ CREATE TABLE sync_meta (
 ) WITHOUT ROWID;
 
 -- Local changes not yet pushed: field is 'new' (the whole article), a
--- scalar ('title', 'read', 'favorite', 'archived', 'content'), 'tags' or
--- 'notes'. No foreign key: the row must outlive a deleted article until the
+-- scalar ('title', 'read', 'favorite', 'archived', 'content'), 'tags' (an
+-- untagging), 'tag:KEY' (a tagging) or 'notes'. No foreign key: the row must outlive a deleted article until the
 -- sync engine has seen it.
 CREATE TABLE sync_pending (
 	article_id INTEGER NOT NULL,
@@ -100,7 +100,7 @@ WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
 	INSERT INTO sync_deleted(uid, url, hlc)
 		VALUES ((SELECT uid FROM sync_docs WHERE article_id = OLD.id), OLD.url, (SELECT hlc FROM sync_clock));
-	UPDATE sync_docs SET article_id = NULL WHERE article_id = OLD.id;
+	UPDATE sync_docs SET article_id = NULL, have = '' WHERE article_id = OLD.id;
 	DELETE FROM sync_pending WHERE article_id = OLD.id;
 END;
 
@@ -123,10 +123,13 @@ WHEN (SELECT applying FROM sync_clock) = 0 AND (
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
 
+-- Each tagging is recorded with its tag ('tag:' || key), so that a tag
+-- removed and added again between two syncs still counts as an add.
 CREATE TRIGGER sync_tagged AFTER INSERT ON article_tags
 WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc) VALUES (NEW.article_id, 'tags', (SELECT hlc FROM sync_clock))
+	INSERT INTO sync_pending(article_id, field, hlc)
+		VALUES (NEW.article_id, 'tag:' || (SELECT key FROM tags WHERE id = NEW.tag_id), (SELECT hlc FROM sync_clock))
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
 
