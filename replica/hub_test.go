@@ -21,6 +21,9 @@ import (
 // http://admin:pw@127.0.0.1:5984); without it TestMain starts the test hub
 // of testdata/hub (PouchDB Server's engine over memory) with node, on a free
 // loopback port, and stops it at the end.
+// childEnv, set, makes the test binary a syncing process (see childMain).
+const childEnv = "FOLIO_REPLICA_CHILD"
+
 var hubServer string
 
 func TestMain(m *testing.M) {

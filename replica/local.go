@@ -123,10 +123,12 @@ func collectTags(d *Doc, local []string, tagged map[string]int64, c Clock, node 
 		t.A = vvMax(t.A, VV{node: hex16(h)})
 		t.N = name
 	}
+	// An untagging removes the adds it saw and carries its own time (so
+	// that, made after a deletion, it is a change like any other).
 	for k := range on {
 		if !have[k] {
 			t := d.Tags[k]
-			t.R = vvMax(t.R, t.A)
+			t.R = vvMax(t.R, t.A, VV{node: hex16(c.HLC())})
 		}
 	}
 }
@@ -158,7 +160,7 @@ func collectNotes(d *Doc, local []storage.SyncNote, c Clock, node string) {
 		if have[id] || len(n.Heads) == 0 {
 			continue
 		}
-		seen := []VV{n.Del}
+		seen := []VV{n.Del, tick}
 		for _, h := range n.Heads {
 			seen = append(seen, h.V)
 		}

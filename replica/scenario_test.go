@@ -9,9 +9,7 @@ import (
 	"github.com/folio-app/folio/storage"
 )
 
-const childEnv = "FOLIO_REPLICA_CHILD"
 
-func childMain() int { return 0 }
 
 func TestSyncCarriesEverything(t *testing.T) {
 	_, libs := connected(t, 2)

@@ -916,14 +916,16 @@ func deletedRows(ctx context.Context, tx *sql.Tx, e *SyncEntry) error {
 
 // adopt links a pulled document to the article saved here under one of its
 // links if that article has no id yet: the same link saved on two computers
-// becomes one article even when they normalized it differently.
+// (or saved again here after a deletion) becomes one article, even when
+// the two normalized it differently.
 func adopt(ctx context.Context, tx *sql.Tx, r SyncRef) error {
-	var one int
-	err := tx.QueryRowContext(ctx, `SELECT 1 FROM sync_docs WHERE uid = ?`, r.UID).Scan(&one)
-	if err == nil {
+	var aid sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT article_id FROM sync_docs WHERE uid = ?`, r.UID).Scan(&aid)
+	known := err == nil
+	if known && aid.Valid {
 		return nil
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	for _, k := range r.Keys {
@@ -936,7 +938,11 @@ func adopt(ctx context.Context, tx *sql.Tx, r SyncRef) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article_id) VALUES (?, ?)`, r.UID, id)
+		if known {
+			_, err = tx.ExecContext(ctx, `UPDATE sync_docs SET article_id = ? WHERE uid = ?`, id, r.UID)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article_id) VALUES (?, ?)`, r.UID, id)
+		}
 		return err
 	}
 	return nil
