@@ -11,7 +11,9 @@ FUZZTIME ?= 10s
 # unminimised; a local run can set FUZZMINIMIZE=60s.
 FUZZMINIMIZE ?= 0
 
-.PHONY: run build test deps bench fuzz package clean
+HUB_DIR := testdata/hub
+
+.PHONY: run build test deps testhub bench fuzz package clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -20,17 +22,26 @@ deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# The sync tests' hub: PouchDB Server's engine, from npm (package-lock.json),
+# started by the replica tests themselves on a free loopback port. Node comes
+# from Debian when it is missing (nodesource's nodejs carries its own npm).
+testhub:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		echo "installing: nodejs npm"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@[ -d $(HUB_DIR)/node_modules/express-pouchdb ] || (cd $(HUB_DIR) && npm ci --no-audit --no-fund --silent)
+
 build: deps
 	$(GO) build -o folio ./cmd/folio
 
 run: build
 	./folio
 
-test: deps
+test: deps testhub
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-bench: deps
+bench: deps testhub
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # A short fuzzing pass over each parser fuzz target (CI runs it too).
