@@ -130,6 +130,9 @@ func Setup(ctx context.Context, lib *Library, h Hub, creds Credentials, hc *http
 			return err
 		}
 	}
+	if err := lib.SyncNewNode(ctx); err != nil {
+		return err
+	}
 	if h.User != "" && creds != nil {
 		if err := creds.SetPassword(h.URL, h.User, h.Password); err != nil {
 			return err

@@ -9,8 +9,6 @@ import (
 	"github.com/folio-app/folio/storage"
 )
 
-
-
 func TestSyncCarriesEverything(t *testing.T) {
 	_, libs := connected(t, 2)
 	a, b := libs[0], libs[1]

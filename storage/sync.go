@@ -56,6 +56,8 @@ const (
 	SyncTagged   = "tag:"     // + key: a tagging
 	SyncNotes    = "notes"    //
 	SyncName     = "name"     // a tag's spelling
+	SyncSaved    = "saved"    // an earlier saved time
+	SyncKeys     = "keys"     // a new link to the article
 )
 
 // SyncArticle is an article's synced values as they are (or must be) here.
@@ -154,6 +156,16 @@ func (l *Library) SyncNode(ctx context.Context) (node string, hlc int64, err err
 	return node, hlc, nil
 }
 
+// SyncNewNode gives the library a new node id. Setup calls it, so that a
+// copy of a library file set up on a second computer does not share its
+// clocks' node with the first.
+func (l *Library) SyncNewNode(ctx context.Context) error {
+	if _, err := l.db.ExecContext(ctx, `UPDATE sync_clock SET node = lower(hex(randomblob(8)))`); err != nil {
+		return fmt.Errorf("new sync node: %w", err)
+	}
+	return nil
+}
+
 // SyncSkew shifts the wall clock this library stamps its changes with
 // (tests simulate computers whose clocks disagree).
 func (l *Library) SyncSkew(ctx context.Context, d time.Duration) error {
@@ -207,11 +219,11 @@ func setMeta(ctx context.Context, q querier, kv map[string]string) error {
 func (l *Library) SyncForget(ctx context.Context) error {
 	err := l.withTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
-			`INSERT INTO sync_pending(article_id, field, hlc) SELECT article_id, 'new', (SELECT hlc FROM sync_clock)
-				FROM sync_docs WHERE article_id IS NOT NULL ON CONFLICT DO UPDATE SET hlc = excluded.hlc`,
+			`INSERT INTO sync_pending(article, field, hlc) SELECT article, 'new', (SELECT hlc FROM sync_clock)
+				FROM sync_docs WHERE article IS NOT NULL ON CONFLICT DO UPDATE SET hlc = excluded.hlc`,
 			`INSERT INTO sync_tag_pending(key, hlc) SELECT key, 0 FROM tags WHERE true ON CONFLICT DO NOTHING`,
 			`UPDATE sync_docs SET doc = NULL, rev = '', push = 0, want = have`,
-			`DELETE FROM sync_docs WHERE article_id IS NULL`,
+			`DELETE FROM sync_docs WHERE article IS NULL`,
 			`DELETE FROM sync_blobs`,
 		} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -246,8 +258,8 @@ func (l *Library) pending(ctx context.Context, tx *sql.Tx, limit int) ([]*SyncEn
 	// Articles with local changes, then merged documents to push, then
 	// local deletions, then tags.
 	var ids []int64
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT p.article_id FROM sync_pending p
-		JOIN articles a ON a.id = p.article_id LIMIT ?`, limit)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT p.article FROM sync_pending p
+		JOIN articles a ON a.id = p.article LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +283,7 @@ func (l *Library) pending(ctx context.Context, tx *sql.Tx, limit int) ([]*SyncEn
 		add(&SyncEntry{UID: uid, ArticleID: id})
 	}
 	if n := limit - len(order); n > 0 {
-		rows, err := tx.QueryContext(ctx, `SELECT uid, COALESCE(article_id, 0) FROM sync_docs WHERE push = 1 LIMIT ?`, n+len(order))
+		rows, err := tx.QueryContext(ctx, `SELECT uid, COALESCE(article, 0) FROM sync_docs WHERE push = 1 LIMIT ?`, n+len(order))
 		if err != nil {
 			return nil, err
 		}
@@ -322,7 +334,7 @@ func (l *Library) pending(ctx context.Context, tx *sql.Tx, limit int) ([]*SyncEn
 			if e == nil {
 				// The id may since belong to an article saved again.
 				var aid int64
-				err := tx.QueryRowContext(ctx, `SELECT COALESCE(article_id, 0) FROM sync_docs WHERE uid = ?`, d.uid).Scan(&aid)
+				err := tx.QueryRowContext(ctx, `SELECT COALESCE(article, 0) FROM sync_docs WHERE uid = ?`, d.uid).Scan(&aid)
 				if err != nil && !errors.Is(err, sql.ErrNoRows) {
 					return nil, err
 				}
@@ -387,7 +399,7 @@ func (l *Library) pendingTags(ctx context.Context, tx *sql.Tx, limit int) ([]*Sy
 // ensureUID returns article id's shared id, giving it one if it has none.
 func ensureUID(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 	var uid string
-	err := tx.QueryRowContext(ctx, `SELECT uid FROM sync_docs WHERE article_id = ?`, id).Scan(&uid)
+	err := tx.QueryRowContext(ctx, `SELECT uid FROM sync_docs WHERE article = ?`, id).Scan(&uid)
 	if err == nil {
 		return uid, nil
 	}
@@ -404,16 +416,16 @@ func ensureUID(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 	// article (its link normalized differently then) leaves this one a
 	// fresh id.
 	var holder sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT article_id FROM sync_docs WHERE uid = ?`, uid).Scan(&holder)
+	err = tx.QueryRowContext(ctx, `SELECT article FROM sync_docs WHERE uid = ?`, uid).Scan(&holder)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article_id) VALUES (?, ?)`, uid, id)
+		_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article) VALUES (?, ?)`, uid, id)
 	case err != nil:
 	case !holder.Valid:
-		_, err = tx.ExecContext(ctx, `UPDATE sync_docs SET article_id = ? WHERE uid = ?`, id, uid)
+		_, err = tx.ExecContext(ctx, `UPDATE sync_docs SET article = ? WHERE uid = ?`, id, uid)
 	default:
 		uid = uuid.NewString()
-		_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article_id) VALUES (?, ?)`, uid, id)
+		_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article) VALUES (?, ?)`, uid, id)
 	}
 	if err != nil {
 		return "", fmt.Errorf("give article %d its sync id: %w", id, err)
@@ -429,7 +441,7 @@ func (l *Library) loadEntry(ctx context.Context, tx *sql.Tx, e *SyncEntry) error
 		push int
 		aid  sql.NullInt64
 	)
-	err := tx.QueryRowContext(ctx, `SELECT doc, rev, push, article_id FROM sync_docs WHERE uid = ?`, e.UID).Scan(&doc, &e.Rev, &push, &aid)
+	err := tx.QueryRowContext(ctx, `SELECT doc, rev, push, article FROM sync_docs WHERE uid = ?`, e.UID).Scan(&doc, &e.Rev, &push, &aid)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("load sync entry %s: %w", e.UID, err)
 	}
@@ -458,7 +470,7 @@ func (l *Library) loadEntry(ctx context.Context, tx *sql.Tx, e *SyncEntry) error
 	if e.ArticleID == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT field, hlc FROM sync_pending WHERE article_id = ?`, e.ArticleID)
+	rows, err := tx.QueryContext(ctx, `SELECT field, hlc FROM sync_pending WHERE article = ?`, e.ArticleID)
 	if err != nil {
 		return err
 	}
@@ -642,7 +654,7 @@ func blobImages(ctx context.Context, q querier, id int64) ([]SyncImage, error) {
 // SyncBlobOf returns the content of the article holding document uid.
 func (l *Library) SyncBlobOf(ctx context.Context, uid string) (*SyncBlob, error) {
 	var id int64
-	err := l.db.QueryRowContext(ctx, `SELECT article_id FROM sync_docs WHERE uid = ? AND article_id IS NOT NULL`, uid).Scan(&id)
+	err := l.db.QueryRowContext(ctx, `SELECT article FROM sync_docs WHERE uid = ? AND article IS NOT NULL`, uid).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("content of %s: %w", uid, ErrNotFound)
 	}
@@ -700,7 +712,7 @@ func (l *Library) StoreSyncBlob(ctx context.Context, uid string, b *SyncBlob, da
 	err := l.applying(ctx, func(tx *sql.Tx) error {
 		var id int64
 		var want string
-		err := tx.QueryRowContext(ctx, `SELECT article_id, want FROM sync_docs WHERE uid = ? AND article_id IS NOT NULL`, uid).Scan(&id, &want)
+		err := tx.QueryRowContext(ctx, `SELECT article, want FROM sync_docs WHERE uid = ? AND article IS NOT NULL`, uid).Scan(&id, &want)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && want != b.Ref) {
 			return nil // deleted or changed meanwhile
 		}
@@ -765,7 +777,7 @@ func (l *Library) StoreSyncBlob(ctx context.Context, uid string, b *SyncBlob, da
 // SyncWanted lists up to limit documents after uid after whose content is
 // not here yet: uid → the content ref the document names.
 func (l *Library) SyncWanted(ctx context.Context, after string, limit int) (map[string]string, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT uid, want FROM sync_docs WHERE want <> have AND article_id IS NOT NULL
+	rows, err := l.db.QueryContext(ctx, `SELECT uid, want FROM sync_docs WHERE want <> have AND article IS NOT NULL
 		AND uid > ? ORDER BY uid LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list content to fetch: %w", err)
@@ -785,7 +797,7 @@ func (l *Library) SyncWanted(ctx context.Context, after string, limit int) (map[
 // SyncWaiting counts the articles whose content has not arrived.
 func (l *Library) SyncWaiting(ctx context.Context) (int, error) {
 	var n int
-	err := l.db.QueryRowContext(ctx, `SELECT count(*) FROM sync_docs WHERE want <> have AND article_id IS NOT NULL`).Scan(&n)
+	err := l.db.QueryRowContext(ctx, `SELECT count(*) FROM sync_docs WHERE want <> have AND article IS NOT NULL`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count content to fetch: %w", err)
 	}
@@ -920,7 +932,7 @@ func deletedRows(ctx context.Context, tx *sql.Tx, e *SyncEntry) error {
 // the two normalized it differently.
 func adopt(ctx context.Context, tx *sql.Tx, r SyncRef) error {
 	var aid sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT article_id FROM sync_docs WHERE uid = ?`, r.UID).Scan(&aid)
+	err := tx.QueryRowContext(ctx, `SELECT article FROM sync_docs WHERE uid = ?`, r.UID).Scan(&aid)
 	known := err == nil
 	if known && aid.Valid {
 		return nil
@@ -931,7 +943,7 @@ func adopt(ctx context.Context, tx *sql.Tx, r SyncRef) error {
 	for _, k := range r.Keys {
 		var id int64
 		err := tx.QueryRowContext(ctx, `SELECT u.article_id FROM article_urls u WHERE u.norm = ?
-			AND NOT EXISTS (SELECT 1 FROM sync_docs d WHERE d.article_id = u.article_id)`, k).Scan(&id)
+			AND NOT EXISTS (SELECT 1 FROM sync_docs d WHERE d.article = u.article_id)`, k).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -939,9 +951,9 @@ func adopt(ctx context.Context, tx *sql.Tx, r SyncRef) error {
 			return err
 		}
 		if known {
-			_, err = tx.ExecContext(ctx, `UPDATE sync_docs SET article_id = ? WHERE uid = ?`, id, r.UID)
+			_, err = tx.ExecContext(ctx, `UPDATE sync_docs SET article = ? WHERE uid = ?`, id, r.UID)
 		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article_id) VALUES (?, ?)`, r.UID, id)
+			_, err = tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article) VALUES (?, ?)`, r.UID, id)
 		}
 		return err
 	}
@@ -1021,7 +1033,7 @@ func (l *Library) store(ctx context.Context, tx *sql.Tx, e *SyncEntry, apply boo
 	}
 	if id != 0 {
 		for f, h := range e.Pending {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sync_pending WHERE article_id = ? AND field = ? AND hlc <= ?`, id, f, h); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sync_pending WHERE article = ? AND field = ? AND hlc <= ?`, id, f, h); err != nil {
 				return err
 			}
 		}
@@ -1039,8 +1051,8 @@ func putDoc(ctx context.Context, tx *sql.Tx, uid string, aid any, o *SyncOutcome
 	if o.Article != nil {
 		want = o.Article.Content.Ref
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article_id, rev, doc, push, want) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT(uid) DO UPDATE SET article_id = excluded.article_id, rev = excluded.rev, doc = excluded.doc,
+	_, err := tx.ExecContext(ctx, `INSERT INTO sync_docs(uid, article, rev, doc, push, want) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(uid) DO UPDATE SET article = excluded.article, rev = excluded.rev, doc = excluded.doc,
 		push = excluded.push, want = excluded.want`, uid, aid, o.Rev, o.Doc, boolInt(o.Push), want)
 	return err
 }
@@ -1062,7 +1074,7 @@ func (l *Library) applyArticle(ctx context.Context, tx *sql.Tx, id int64, a *Syn
 		if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, id); err != nil {
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_pending WHERE article_id = ?`, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_pending WHERE article = ?`, id); err != nil {
 			return 0, err
 		}
 		if err := dropOrphanBlobs(ctx, tx, hashes); err != nil {
@@ -1237,7 +1249,7 @@ func (l *Library) SyncCheck(ctx context.Context) ([]string, error) {
 		{"foreign key violations", `SELECT count(*) FROM pragma_foreign_key_check`},
 		{"unused image blobs", `SELECT count(*) FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM article_images i WHERE i.hash = b.hash)`},
 		{"unused tags", `SELECT count(*) FROM tags t WHERE NOT EXISTS (SELECT 1 FROM article_tags x WHERE x.tag_id = t.id)`},
-		{"documents linked to missing articles", `SELECT count(*) FROM sync_docs d WHERE d.article_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.article_id)`},
+		{"documents linked to missing articles", `SELECT count(*) FROM sync_docs d WHERE d.article IS NOT NULL AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.article)`},
 		{"search entries out of step", `SELECT abs((SELECT count(*) FROM articles) - (SELECT count(*) FROM search))`},
 	} {
 		var n int
@@ -1254,7 +1266,7 @@ func (l *Library) SyncCheck(ctx context.Context) ([]string, error) {
 // SyncIDs maps the local article ids to their shared ids (those that have
 // one), for tests and the canonical dump.
 func (l *Library) SyncIDs(ctx context.Context) (map[int64]string, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT article_id, uid FROM sync_docs WHERE article_id IS NOT NULL`)
+	rows, err := l.db.QueryContext(ctx, `SELECT article, uid FROM sync_docs WHERE article IS NOT NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("list sync ids: %w", err)
 	}
@@ -1274,7 +1286,7 @@ func (l *Library) SyncIDs(ctx context.Context) (map[int64]string, error) {
 // SyncPendingCount counts what waits to be pushed.
 func (l *Library) SyncPendingCount(ctx context.Context) (int, error) {
 	var n int
-	err := l.db.QueryRowContext(ctx, `SELECT (SELECT count(DISTINCT article_id) FROM sync_pending)
+	err := l.db.QueryRowContext(ctx, `SELECT (SELECT count(DISTINCT article) FROM sync_pending)
 		+ (SELECT count(*) FROM sync_docs WHERE push = 1) + (SELECT count(*) FROM sync_deleted)
 		+ (SELECT count(*) FROM sync_tag_pending)`).Scan(&n)
 	if err != nil {

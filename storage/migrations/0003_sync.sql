@@ -30,13 +30,14 @@ CREATE TABLE sync_meta (
 
 -- Local changes not yet pushed: field is 'new' (the whole article), a
 -- scalar ('title', 'read', 'favorite', 'archived', 'content'), 'tags' (an
--- untagging), 'tag:KEY' (a tagging) or 'notes'. No foreign key: the row must outlive a deleted article until the
+-- untagging), 'tag:KEY' (a tagging), 'notes', 'saved' or 'keys' (the
+-- earliest save time and the links: sets that only grow, no clock needed). No foreign key: the row must outlive a deleted article until the
 -- sync engine has seen it.
 CREATE TABLE sync_pending (
-	article_id INTEGER NOT NULL,
+	article    INTEGER NOT NULL,
 	field      TEXT    NOT NULL,
 	hlc        INTEGER NOT NULL,
-	PRIMARY KEY (article_id, field)
+	PRIMARY KEY (article, field)
 ) WITHOUT ROWID;
 
 -- The document of each article as last agreed with the hub (the merge of
@@ -45,7 +46,7 @@ CREATE TABLE sync_pending (
 -- push = 1 when the merged document still has to go up.
 CREATE TABLE sync_docs (
 	uid        TEXT PRIMARY KEY,
-	article_id INTEGER UNIQUE,
+	article    INTEGER UNIQUE,
 	rev        TEXT    NOT NULL DEFAULT '',
 	doc        BLOB,
 	push       INTEGER NOT NULL DEFAULT 0,
@@ -53,7 +54,7 @@ CREATE TABLE sync_docs (
 	have       TEXT    NOT NULL DEFAULT ''  -- content stored here
 );
 CREATE INDEX sync_docs_push ON sync_docs(uid) WHERE push = 1;
-CREATE INDEX sync_docs_fetch ON sync_docs(uid) WHERE want <> have AND article_id IS NOT NULL;
+CREATE INDEX sync_docs_fetch ON sync_docs(uid) WHERE want <> have AND article IS NOT NULL;
 
 -- Articles deleted here, until pushed as tombstones.
 CREATE TABLE sync_deleted (
@@ -82,7 +83,7 @@ CREATE TABLE sync_blobs (
 
 -- Every library that syncs starts with all it holds to send, stamped with
 -- the time each article last changed.
-INSERT INTO sync_pending(article_id, field, hlc)
+INSERT INTO sync_pending(article, field, hlc)
 	SELECT id, 'new', (max(updated, saved) / 1000000) << 16 FROM articles;
 INSERT INTO sync_tag_pending(key, hlc) SELECT key, 0 FROM tags;
 UPDATE sync_clock SET hlc = COALESCE((SELECT max(hlc) FROM sync_pending), 0);
@@ -91,7 +92,7 @@ UPDATE sync_clock SET hlc = COALESCE((SELECT max(hlc) FROM sync_pending), 0);
 CREATE TRIGGER sync_article_new AFTER INSERT ON articles
 WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc) VALUES (NEW.id, 'new', (SELECT hlc FROM sync_clock))
+	INSERT INTO sync_pending(article, field, hlc) VALUES (NEW.id, 'new', (SELECT hlc FROM sync_clock))
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
 
@@ -99,9 +100,9 @@ CREATE TRIGGER sync_article_deleted AFTER DELETE ON articles
 WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
 	INSERT INTO sync_deleted(uid, url, hlc)
-		VALUES ((SELECT uid FROM sync_docs WHERE article_id = OLD.id), OLD.url, (SELECT hlc FROM sync_clock));
-	UPDATE sync_docs SET article_id = NULL, have = '' WHERE article_id = OLD.id;
-	DELETE FROM sync_pending WHERE article_id = OLD.id;
+		VALUES ((SELECT uid FROM sync_docs WHERE article = OLD.id), OLD.url, (SELECT hlc FROM sync_clock));
+	UPDATE sync_docs SET article = NULL, have = '' WHERE article = OLD.id;
+	DELETE FROM sync_pending WHERE article = OLD.id;
 END;
 
 -- Whatever the window or the command line does to an article.
@@ -109,26 +110,35 @@ CREATE TRIGGER sync_article_changed AFTER UPDATE ON articles
 WHEN (SELECT applying FROM sync_clock) = 0 AND (
 	OLD.title IS NOT NEW.title OR OLD.read IS NOT NEW.read OR OLD.favorite IS NOT NEW.favorite OR
 	OLD.archived IS NOT NEW.archived OR OLD.updated IS NOT NEW.updated OR OLD.url IS NOT NEW.url OR
-	OLD.fetched IS NOT NEW.fetched OR OLD.fetch_error IS NOT NEW.fetch_error) BEGIN
+	OLD.fetched IS NOT NEW.fetched OR OLD.fetch_error IS NOT NEW.fetch_error OR OLD.saved IS NOT NEW.saved) BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc)
+	INSERT INTO sync_pending(article, field, hlc)
 		SELECT NEW.id, f, (SELECT hlc FROM sync_clock) FROM (
 			SELECT 'title' AS f WHERE OLD.title IS NOT NEW.title
 			UNION ALL SELECT 'read' WHERE OLD.read IS NOT NEW.read
 			UNION ALL SELECT 'favorite' WHERE OLD.favorite IS NOT NEW.favorite
 			UNION ALL SELECT 'archived' WHERE OLD.archived IS NOT NEW.archived
 			UNION ALL SELECT 'content' WHERE OLD.updated IS NOT NEW.updated OR OLD.url IS NOT NEW.url
-				OR OLD.fetched IS NOT NEW.fetched OR OLD.fetch_error IS NOT NEW.fetch_error)
+				OR OLD.fetched IS NOT NEW.fetched OR OLD.fetch_error IS NOT NEW.fetch_error
+			UNION ALL SELECT 'saved' WHERE OLD.saved IS NOT NEW.saved)
 		WHERE true
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
 
 -- Each tagging is recorded with its tag ('tag:' || key), so that a tag
 -- removed and added again between two syncs still counts as an add.
+-- A link recorded for the article (an alias): documents carry every link.
+CREATE TRIGGER sync_linked AFTER INSERT ON article_urls
+WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
+	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
+	INSERT INTO sync_pending(article, field, hlc) VALUES (NEW.article_id, 'keys', (SELECT hlc FROM sync_clock))
+		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
+END;
+
 CREATE TRIGGER sync_tagged AFTER INSERT ON article_tags
 WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc)
+	INSERT INTO sync_pending(article, field, hlc)
 		VALUES (NEW.article_id, 'tag:' || (SELECT key FROM tags WHERE id = NEW.tag_id), (SELECT hlc FROM sync_clock))
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
@@ -137,7 +147,7 @@ END;
 CREATE TRIGGER sync_untagged AFTER DELETE ON article_tags
 WHEN (SELECT applying FROM sync_clock) = 0 AND EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id) BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc) VALUES (OLD.article_id, 'tags', (SELECT hlc FROM sync_clock))
+	INSERT INTO sync_pending(article, field, hlc) VALUES (OLD.article_id, 'tags', (SELECT hlc FROM sync_clock))
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
 
@@ -146,7 +156,7 @@ END;
 CREATE TRIGGER sync_tag_renamed AFTER UPDATE OF name, key ON tags
 WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc)
+	INSERT INTO sync_pending(article, field, hlc)
 		SELECT article_id, 'tags', (SELECT hlc FROM sync_clock) FROM article_tags WHERE tag_id = NEW.id AND OLD.key IS NOT NEW.key
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 	INSERT INTO sync_tag_pending(key, hlc) VALUES (NEW.key, (SELECT hlc FROM sync_clock))
@@ -163,20 +173,20 @@ END;
 CREATE TRIGGER sync_note_new AFTER INSERT ON notes
 WHEN (SELECT applying FROM sync_clock) = 0 BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc) VALUES (NEW.article_id, 'notes', (SELECT hlc FROM sync_clock))
+	INSERT INTO sync_pending(article, field, hlc) VALUES (NEW.article_id, 'notes', (SELECT hlc FROM sync_clock))
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
 
 CREATE TRIGGER sync_note_changed AFTER UPDATE OF text ON notes
 WHEN (SELECT applying FROM sync_clock) = 0 AND OLD.text IS NOT NEW.text BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc) VALUES (NEW.article_id, 'notes', (SELECT hlc FROM sync_clock))
+	INSERT INTO sync_pending(article, field, hlc) VALUES (NEW.article_id, 'notes', (SELECT hlc FROM sync_clock))
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
 
 CREATE TRIGGER sync_note_deleted AFTER DELETE ON notes
 WHEN (SELECT applying FROM sync_clock) = 0 AND EXISTS (SELECT 1 FROM articles WHERE id = OLD.article_id) BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
-	INSERT INTO sync_pending(article_id, field, hlc) VALUES (OLD.article_id, 'notes', (SELECT hlc FROM sync_clock))
+	INSERT INTO sync_pending(article, field, hlc) VALUES (OLD.article_id, 'notes', (SELECT hlc FROM sync_clock))
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
