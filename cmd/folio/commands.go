@@ -55,6 +55,7 @@ func (e *env) commands() []command {
 		{"export", "write articles as Markdown, PDF or EPUB files", (*env).cmdExport},
 		{"backup", "write a checked copy of the library (beside it, dated, unless --to)", (*env).cmdBackup},
 		{"check", "check the library file and say what is wrong and what to do", (*env).cmdCheck},
+		{"sync", "push and pull through a CouchDB hub ('sync setup URL' first; 'sync status')", (*env).cmdSync},
 		{"import", "bring in an export from Pocket, Instapaper, Omnivore, Wallabag, Raindrop.io, Readwise, Matter, Karakeep, Linkwarden, GoodLinks, Pinboard, a browser's bookmarks or a list of links", (*env).cmdImport},
 	}
 }

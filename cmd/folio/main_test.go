@@ -47,6 +47,7 @@ type folio struct {
 	t       *testing.T
 	library string
 	client  *http.Client
+	vars    map[string]string // more environment
 }
 
 func newFolio(t *testing.T) *folio {
@@ -62,7 +63,7 @@ func (f *folio) run(args ...string) (int, string, string) {
 			if k == libraryEnv {
 				return f.library
 			}
-			return ""
+			return f.vars[k]
 		}}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
