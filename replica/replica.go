@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -215,38 +216,59 @@ func (s *syncer) progress(phase string, done, total int) {
 }
 
 // pull reads the hub's changes since the saved sequence, in batches, and
-// merges each batch in one transaction with the sequence reached.
+// merges each batch in one transaction with the sequence reached. The next
+// batch is read while one is merged: the hub and the library work at once.
 func (s *syncer) pull(ctx context.Context) error {
 	since, err := s.lib.SyncMeta(ctx, metaSeq)
 	if err != nil {
 		return err
 	}
-	for {
-		chs, last, err := s.c.changes(ctx, since, s.opts.Batch)
-		if err != nil {
-			return err
-		}
-		docs := make(map[string]*Doc, len(chs))
-		for _, ch := range chs {
-			d, err := ParseDoc(ch.doc)
-			if err != nil || (d.Kind != KindArticle && d.Kind != KindTag) {
-				continue // not ours: left alone
-			}
-			docs[ch.id] = d
-		}
-		if err := s.merge(ctx, docs, map[string]string{metaSeq: last}); err != nil {
-			return err
-		}
-		s.res.Pulled += len(docs)
-		s.progress(PhasePull, s.res.Pulled, 0)
-		if len(chs) == 0 || last == since {
-			return nil
-		}
-		since = last
-		if len(chs) < s.opts.Batch {
-			return nil
-		}
+	type batch struct {
+		docs map[string]*Doc
+		last string
+		err  error
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch, 1)
+	go func() {
+		defer close(batches)
+		for {
+			chs, last, err := s.c.changes(ctx, since, s.opts.Batch)
+			if err != nil {
+				batches <- batch{err: err}
+				return
+			}
+			docs := make(map[string]*Doc, len(chs))
+			for _, ch := range chs {
+				d, err := ParseDoc(ch.doc)
+				if err != nil || (d.Kind != KindArticle && d.Kind != KindTag) {
+					continue // not ours: left alone
+				}
+				docs[ch.id] = d
+			}
+			select {
+			case batches <- batch{docs: docs, last: last}:
+			case <-ctx.Done():
+				return
+			}
+			if len(chs) < s.opts.Batch || last == since {
+				return
+			}
+			since = last
+		}
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return b.err
+		}
+		if err := s.merge(ctx, b.docs, map[string]string{metaSeq: b.last}); err != nil {
+			return err
+		}
+		s.res.Pulled += len(b.docs)
+		s.progress(PhasePull, s.res.Pulled, 0)
+	}
+	return ctx.Err()
 }
 
 // merge merges remote documents into the library in one transaction.
@@ -466,6 +488,8 @@ func (s *syncer) upload(ctx context.Context, entries []*storage.SyncEntry, docs 
 		}
 		return nil
 	}
+	blobs := make(map[string]*storage.SyncBlob, len(missing))
+	var imgIDs []string
 	for _, id := range missing {
 		b, err := s.lib.SyncBlobOf(ctx, want[id])
 		if err != nil {
@@ -474,29 +498,36 @@ func (s *syncer) upload(ctx context.Context, entries []*storage.SyncEntry, docs 
 		if "c-"+b.Ref != id {
 			continue // changed here meanwhile: the next push sends it
 		}
-		var imgIDs []string
+		blobs[id] = b
 		for _, im := range b.Images {
 			if im.Hash != "" {
 				imgIDs = append(imgIDs, "i-"+im.Hash)
 			}
 		}
-		imgMissing, err := s.missing(ctx, imgIDs)
+	}
+	slices.Sort(imgIDs)
+	imgMissing, err := s.missing(ctx, slices.Compact(imgIDs))
+	if err != nil {
+		return err
+	}
+	for _, iid := range imgMissing {
+		ct, data, err := s.lib.SyncImageData(ctx, iid[2:])
 		if err != nil {
 			return err
 		}
-		for _, iid := range imgMissing {
-			ct, data, err := s.lib.SyncImageData(ctx, iid[2:])
-			if err != nil {
-				return err
-			}
-			if err := add(iid, &contentDoc{ID: iid, Kind: "image", Attachments: map[string]attachment{
-				"data": {ContentType: orDefault(ct, "application/octet-stream"), Data: data}}}, len(data)); err != nil {
-				return err
-			}
-		}
-		// Images go up before the content that names them.
-		if err := flush(); err != nil {
+		if err := add(iid, &contentDoc{ID: iid, Kind: "image", Attachments: map[string]attachment{
+			"data": {ContentType: orDefault(ct, "application/octet-stream"), Data: data}}}, len(data)); err != nil {
 			return err
+		}
+	}
+	// Images go up before the content that names them.
+	if err := flush(); err != nil {
+		return err
+	}
+	for _, id := range missing {
+		b := blobs[id]
+		if b == nil {
+			continue
 		}
 		atts := map[string]attachment{
 			"html": {ContentType: "text/html; charset=utf-8", Data: []byte(b.HTML)},

@@ -258,7 +258,7 @@ func compress(b []byte) ([]byte, error) {
 
 // imageHashes lists the blobs article id uses, to check them for orphans
 // once its images are gone.
-func imageHashes(ctx context.Context, tx *sql.Tx, id int64) ([]string, error) {
+func imageHashes(ctx context.Context, tx querier, id int64) ([]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT hash FROM article_images WHERE article_id = ? AND hash IS NOT NULL`, id)
 	if err != nil {
 		return nil, fmt.Errorf("list images: %w", err)
@@ -276,7 +276,7 @@ func imageHashes(ctx context.Context, tx *sql.Tx, id int64) ([]string, error) {
 }
 
 // dropOrphanBlobs deletes those of hashes no article uses any more.
-func dropOrphanBlobs(ctx context.Context, tx *sql.Tx, hashes []string) error {
+func dropOrphanBlobs(ctx context.Context, tx querier, hashes []string) error {
 	for _, h := range hashes {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM blobs WHERE hash = ?
 			AND NOT EXISTS (SELECT 1 FROM article_images WHERE hash = ?)`, h, h); err != nil {

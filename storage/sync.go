@@ -245,7 +245,7 @@ func (l *Library) SyncPending(ctx context.Context, limit int) ([]*SyncEntry, err
 	var out []*SyncEntry
 	err := l.withTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		out, err = l.pending(ctx, tx, limit)
+		out, err = l.pending(ctx, newTxWriter(tx), limit)
 		return err
 	})
 	if err != nil {
@@ -254,7 +254,7 @@ func (l *Library) SyncPending(ctx context.Context, limit int) ([]*SyncEntry, err
 	return out, nil
 }
 
-func (l *Library) pending(ctx context.Context, tx *sql.Tx, limit int) ([]*SyncEntry, error) {
+func (l *Library) pending(ctx context.Context, tx querier, limit int) ([]*SyncEntry, error) {
 	// Articles with local changes, then merged documents to push, then
 	// local deletions, then tags.
 	var ids []int64
@@ -367,7 +367,7 @@ func (l *Library) pending(ctx context.Context, tx *sql.Tx, limit int) ([]*SyncEn
 	return out, nil
 }
 
-func (l *Library) pendingTags(ctx context.Context, tx *sql.Tx, limit int) ([]*SyncEntry, error) {
+func (l *Library) pendingTags(ctx context.Context, tx querier, limit int) ([]*SyncEntry, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT key FROM sync_tag_pending LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
@@ -397,7 +397,7 @@ func (l *Library) pendingTags(ctx context.Context, tx *sql.Tx, limit int) ([]*Sy
 }
 
 // ensureUID returns article id's shared id, giving it one if it has none.
-func ensureUID(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+func ensureUID(ctx context.Context, tx querier, id int64) (string, error) {
 	var uid string
 	err := tx.QueryRowContext(ctx, `SELECT uid FROM sync_docs WHERE article = ?`, id).Scan(&uid)
 	if err == nil {
@@ -435,7 +435,7 @@ func ensureUID(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 
 // loadEntry fills e from the tables: stored document, pending changes and
 // local values.
-func (l *Library) loadEntry(ctx context.Context, tx *sql.Tx, e *SyncEntry) error {
+func (l *Library) loadEntry(ctx context.Context, tx querier, e *SyncEntry) error {
 	var (
 		doc  []byte
 		push int
@@ -857,7 +857,8 @@ func (l *Library) applying(ctx context.Context, fn func(tx *sql.Tx) error) error
 // it); meta is stored in the same transaction (the _changes sequence).
 func (l *Library) SyncUpdate(ctx context.Context, refs []SyncRef, seen int64, meta map[string]string,
 	merge func(entries []*SyncEntry) error) error {
-	err := l.applying(ctx, func(tx *sql.Tx) error {
+	err := l.applying(ctx, func(stx *sql.Tx) error {
+		tx := newTxWriter(stx)
 		entries := make([]*SyncEntry, 0, len(refs))
 		for _, r := range refs {
 			e := &SyncEntry{UID: r.UID, Tag: strings.HasPrefix(r.UID, TagDocPrefix)}
@@ -887,6 +888,9 @@ func (l *Library) SyncUpdate(ctx context.Context, refs []SyncRef, seen int64, me
 				return fmt.Errorf("store %s: %w", e.UID, err)
 			}
 		}
+		if err := dropOrphanTags(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sync_clock SET hlc = max(hlc, ?)`, seen); err != nil {
 			return err
 		}
@@ -901,7 +905,7 @@ func (l *Library) SyncUpdate(ctx context.Context, refs []SyncRef, seen int64, me
 // deletedRows adds to e the local deletions of its article not yet
 // pushed: rows with its id, or with its link for an article that never had
 // an id.
-func deletedRows(ctx context.Context, tx *sql.Tx, e *SyncEntry) error {
+func deletedRows(ctx context.Context, tx querier, e *SyncEntry) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, uid, url, hlc FROM sync_deleted WHERE uid = ? OR uid IS NULL`, e.UID)
 	if err != nil {
 		return err
@@ -930,7 +934,7 @@ func deletedRows(ctx context.Context, tx *sql.Tx, e *SyncEntry) error {
 // links if that article has no id yet: the same link saved on two computers
 // (or saved again here after a deletion) becomes one article, even when
 // the two normalized it differently.
-func adopt(ctx context.Context, tx *sql.Tx, r SyncRef) error {
+func adopt(ctx context.Context, tx querier, r SyncRef) error {
 	var aid sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT article FROM sync_docs WHERE uid = ?`, r.UID).Scan(&aid)
 	known := err == nil
@@ -963,7 +967,8 @@ func adopt(ctx context.Context, tx *sql.Tx, r SyncRef) error {
 // SyncPushed stores the outcome of pushed entries (their new revision):
 // the local changes they carried are done.
 func (l *Library) SyncPushed(ctx context.Context, entries []*SyncEntry) error {
-	err := l.applying(ctx, func(tx *sql.Tx) error {
+	err := l.applying(ctx, func(stx *sql.Tx) error {
+		tx := newTxWriter(stx)
 		for _, e := range entries {
 			if e.Out == nil {
 				continue
@@ -983,7 +988,7 @@ func (l *Library) SyncPushed(ctx context.Context, entries []*SyncEntry) error {
 // store writes e.Out. With apply, the local article is made to match it;
 // without, only the bookkeeping is written (a push: the local values are
 // what was pushed, or newer).
-func (l *Library) store(ctx context.Context, tx *sql.Tx, e *SyncEntry, apply bool) error {
+func (l *Library) store(ctx context.Context, tx querier, e *SyncEntry, apply bool) error {
 	o := e.Out
 	if e.Tag {
 		if apply && o.TagName != "" && o.TagName != e.TagName {
@@ -1046,7 +1051,7 @@ func (l *Library) store(ctx context.Context, tx *sql.Tx, e *SyncEntry, apply boo
 	return nil
 }
 
-func putDoc(ctx context.Context, tx *sql.Tx, uid string, aid any, o *SyncOutcome) error {
+func putDoc(ctx context.Context, tx querier, uid string, aid any, o *SyncOutcome) error {
 	want := ""
 	if o.Article != nil {
 		want = o.Article.Content.Ref
@@ -1059,7 +1064,7 @@ func putDoc(ctx context.Context, tx *sql.Tx, uid string, aid any, o *SyncOutcome
 
 // applyArticle makes the local article match a (inserting it when id is 0,
 // deleting it when a is nil) and returns its id.
-func (l *Library) applyArticle(ctx context.Context, tx *sql.Tx, id int64, a *SyncArticle) (int64, error) {
+func (l *Library) applyArticle(ctx context.Context, tx querier, id int64, a *SyncArticle) (int64, error) {
 	if a == nil {
 		if id == 0 {
 			return 0, nil
@@ -1077,10 +1082,7 @@ func (l *Library) applyArticle(ctx context.Context, tx *sql.Tx, id int64, a *Syn
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sync_pending WHERE article = ?`, id); err != nil {
 			return 0, err
 		}
-		if err := dropOrphanBlobs(ctx, tx, hashes); err != nil {
-			return 0, err
-		}
-		return 0, dropOrphanTags(ctx, tx)
+		return 0, dropOrphanBlobs(ctx, tx, hashes) // orphan tags: once for the batch
 	}
 	c := a.Content
 	_, off := c.Published.Zone()
@@ -1127,7 +1129,7 @@ func (l *Library) applyArticle(ctx context.Context, tx *sql.Tx, id int64, a *Syn
 	return id, syncSearch(ctx, tx, id)
 }
 
-func applyTags(ctx context.Context, tx *sql.Tx, id int64, names []string) error {
+func applyTags(ctx context.Context, tx querier, id int64, names []string) error {
 	want := make(map[string]string, len(names))
 	for _, n := range names {
 		want[tagKey(n)] = n
@@ -1164,10 +1166,10 @@ func applyTags(ctx context.Context, tx *sql.Tx, id int64, names []string) error 
 			}
 		}
 	}
-	return dropOrphanTags(ctx, tx)
+	return nil // orphan tags are dropped once for the batch
 }
 
-func applyNotes(ctx context.Context, tx *sql.Tx, id int64, notes []SyncNote) error {
+func applyNotes(ctx context.Context, tx querier, id int64, notes []SyncNote) error {
 	rows, err := tx.QueryContext(ctx, `SELECT n.id, COALESCE(s.uid, ''), n.text FROM notes n
 		LEFT JOIN sync_notes s ON s.note_id = n.id WHERE n.article_id = ?`, id)
 	if err != nil {

@@ -69,7 +69,7 @@ func tagArticle(ctx context.Context, q querier, id int64, t tagRef) error {
 
 // dropOrphanTags removes tags no article carries, so the sidebar does not
 // fill with empty tags.
-func dropOrphanTags(ctx context.Context, tx *sql.Tx) error {
+func dropOrphanTags(ctx context.Context, tx querier) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM tags WHERE NOT EXISTS
 		(SELECT 1 FROM article_tags x WHERE x.tag_id = tags.id)`); err != nil {
 		return fmt.Errorf("delete unused tags: %w", err)
