@@ -37,10 +37,10 @@ func fill(b *testing.B, lib *storage.Library, n int) {
 func benchFirstSync(b *testing.B, n int) {
 	db := newDB(b)
 	src := openLib(b)
-	must(b, Setup(bg, src, Hub{URL: db}, nil, nil))
+	must(b, Setup(bg, src, Hub{URL: db}, testCreds, nil))
 	fill(b, src, n)
 	start := time.Now()
-	if _, err := Sync(bg, src, Options{}); err != nil {
+	if _, err := Sync(bg, src, Options{Credentials: testCreds}); err != nil {
 		b.Fatal(err)
 	}
 	push := time.Since(start)
@@ -49,10 +49,10 @@ func benchFirstSync(b *testing.B, n int) {
 	for range b.N {
 		b.StopTimer()
 		dst := openLib(b)
-		must(b, Setup(bg, dst, Hub{URL: db}, nil, nil))
+		must(b, Setup(bg, dst, Hub{URL: db}, testCreds, nil))
 		b.StartTimer()
 		c0 := cpuTime()
-		res, err := Sync(bg, dst, Options{SkipContent: true})
+		res, err := Sync(bg, dst, Options{Credentials: testCreds, SkipContent: true})
 		cpu += cpuTime() - c0
 		if err != nil {
 			b.Fatal(err)
@@ -84,11 +84,11 @@ func BenchmarkFirstSync100k(b *testing.B) { benchFirstSync(b, 100_000) }
 func BenchmarkIncrementalSync(b *testing.B) {
 	db := newDB(b)
 	a, c := openLib(b), openLib(b)
-	must(b, Setup(bg, a, Hub{URL: db}, nil, nil))
-	must(b, Setup(bg, c, Hub{URL: db}, nil, nil))
+	must(b, Setup(bg, a, Hub{URL: db}, testCreds, nil))
+	must(b, Setup(bg, c, Hub{URL: db}, testCreds, nil))
 	fill(b, a, 1000)
 	for _, l := range []*storage.Library{a, c, a, c} {
-		if _, err := Sync(bg, l, Options{}); err != nil {
+		if _, err := Sync(bg, l, Options{Credentials: testCreds}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -103,10 +103,10 @@ func BenchmarkIncrementalSync(b *testing.B) {
 			m = storage.MarkUnfavorite
 		}
 		must(b, a.Mark(bg, []int64{id}, m))
-		if res, err := Sync(bg, a, Options{}); err != nil || res.Pushed != 1 {
+		if res, err := Sync(bg, a, Options{Credentials: testCreds}); err != nil || res.Pushed != 1 {
 			b.Fatalf("push: %+v, %v", res, err)
 		}
-		if res, err := Sync(bg, c, Options{}); err != nil || res.Pulled != 1 {
+		if res, err := Sync(bg, c, Options{Credentials: testCreds}); err != nil || res.Pulled != 1 {
 			b.Fatalf("pull: %+v, %v", res, err)
 		}
 	}

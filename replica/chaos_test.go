@@ -114,7 +114,7 @@ func childMain() int {
 	defer lib.Close()
 	fmt.Println("syncing")
 	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); {
-		Sync(bg, lib, Options{Batch: 7})
+		Sync(bg, lib, Options{Credentials: testCreds, Batch: 7})
 	}
 	return 0
 }
@@ -162,7 +162,7 @@ func TestChaos(t *testing.T) {
 	libs := make([]*storage.Library, 3)
 	for i := range libs {
 		libs[i] = openLib(t)
-		if err := Setup(bg, libs[i], Hub{URL: db}, nil, nil); err != nil {
+		if err := Setup(bg, libs[i], Hub{URL: db}, testCreds, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -180,7 +180,7 @@ func TestChaos(t *testing.T) {
 		here := err == nil
 		switch op := rng.IntN(12); {
 		case op < 3:
-			if _, err := Sync(bg, lib, Options{Batch: 5}); err != nil {
+			if _, err := Sync(bg, lib, Options{Credentials: testCreds, Batch: 5}); err != nil {
 				failures++
 			}
 		case op == 3 && step%4 == 0:

@@ -32,7 +32,7 @@ func connected(tb testing.TB, n int) (string, []*storage.Library) {
 	libs := make([]*storage.Library, n)
 	for i := range libs {
 		libs[i] = openLib(tb)
-		if err := Setup(bg, libs[i], Hub{URL: db}, nil, nil); err != nil {
+		if err := Setup(bg, libs[i], Hub{URL: db}, testCreds, nil); err != nil {
 			tb.Fatalf("Setup: %v", err)
 		}
 	}
@@ -41,7 +41,7 @@ func connected(tb testing.TB, n int) (string, []*storage.Library) {
 
 func mustSync(tb testing.TB, lib *storage.Library) Result {
 	tb.Helper()
-	res, err := Sync(bg, lib, Options{})
+	res, err := Sync(bg, lib, Options{Credentials: testCreds})
 	if err != nil {
 		tb.Fatalf("Sync: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,11 +20,27 @@ const childEnv = "FOLIO_REPLICA_CHILD"
 
 var hubServer string
 
+// testCreds keeps the password of a FOLIO_TEST_HUB given with one
+// (http://admin:pw@host:5984), for this process and its children.
+var testCreds FileCredentials
+
 func TestMain(m *testing.M) {
 	os.Exit(runWithHub(m))
 }
 
 func runWithHub(m *testing.M) int {
+	if p := os.Getenv(CredentialsEnv); p != "" && os.Getenv(childEnv) != "" {
+		testCreds = FileCredentials{Path: p}
+	} else {
+		dir, err := os.MkdirTemp("", "folio-replica-test")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		testCreds = FileCredentials{Path: filepath.Join(dir, "creds.json")}
+		os.Setenv(CredentialsEnv, testCreds.Path)
+	}
 	if os.Getenv(childEnv) != "" {
 		return childMain()
 	}

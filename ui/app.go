@@ -74,6 +74,7 @@ type UI struct {
 	imports      *importFlow
 	backups      *backupFlow
 	reextract    *reextractFlow
+	syncs        *syncFlow
 	welcome      fyne.CanvasObject
 	welcomeQueue *fyne.Container
 	toolbar      *fyne.Container
@@ -107,6 +108,7 @@ func New(a fyne.App, lib Library, rdr Fetcher) *UI {
 	u.imports = newImportFlow(u, lib, rdr)
 	u.backups = newBackupFlow(u)
 	u.reextract = newReextractFlow(u)
+	u.syncs = newSyncFlow(u)
 	return u
 }
 
@@ -161,6 +163,7 @@ func (u *UI) Window() fyne.Window {
 	if u.watchEvery > 0 {
 		u.watch(u.watchEvery)
 	}
+	u.syncs.start()
 	return u.win
 }
 
@@ -493,7 +496,7 @@ func (u *UI) mainMenu() *fyne.MainMenu {
 	)
 	u.menuItems["serif"].Checked = u.view.style.serif
 	u.menuItems["sans"].Checked = !u.view.style.serif
-	return fyne.NewMainMenu(file, edit, view)
+	return fyne.NewMainMenu(file, edit, view, u.settingsMenu())
 }
 
 // addShortcuts adds the keys the menu cannot carry: Ctrl+Shift+= and the

@@ -92,14 +92,15 @@ func syncError(err error, hub, user string) error {
 // done.
 func rootCause(err error) error {
 	for {
+		if multi, ok := err.(interface{ Unwrap() []error }); ok {
+			if es := multi.Unwrap(); len(es) > 0 {
+				err = es[len(es)-1]
+				continue
+			}
+		}
 		u := errors.Unwrap(err)
 		if u == nil {
 			return err
-		}
-		if multi, ok := err.(interface{ Unwrap() []error }); ok {
-			if es := multi.Unwrap(); len(es) > 0 {
-				u = es[len(es)-1]
-			}
 		}
 		err = u
 	}
