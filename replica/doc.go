@@ -110,14 +110,23 @@ const (
 	KindTag     = "tag"
 )
 
-// Scalar fields of an article, each a Reg. Adding one (a reading position)
-// is a name here and its column in storage.
+// Scalar fields of an article, each a Reg. Adding one is a name here, its
+// column in storage (SyncArticle, the trigger of migration 0004) and a line
+// in collect and project.
 const (
 	FieldTitle    = "title"
 	FieldRead     = "read"
 	FieldFavorite = "favorite"
 	FieldArchived = "archived"
+	FieldPosition = "position" // a Position
 )
+
+// Position is where the reader left an article: a byte offset in its plain
+// text and how far through it is.
+type Position struct {
+	At       int64   `json:"at"`
+	Progress float64 `json:"progress"`
+}
 
 // Doc is a document of the hub's main database: an article, or the
 // spelling of a tag (Kind "tag", Name).

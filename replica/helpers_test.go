@@ -114,7 +114,7 @@ func dump(tb testing.TB, lib *storage.Library) string {
 		fmt.Fprintf(&b, "article %s\n title %q byline %q site %q lang %q canonical %q\n", a.URL, a.Title, a.Byline, a.SiteName, a.Lang, a.Canonical)
 		fmt.Fprintf(&b, " saved %s published %s words %d read %v favorite %v archived %v fetched %v %q\n",
 			a.Saved.UTC().Format(time.RFC3339Nano), a.Published.Format(time.RFC3339), a.Words, a.Read, a.Favorite, a.Archived, a.Fetched, a.FetchError)
-		fmt.Fprintf(&b, " tags %q\n text %s html %s\n", a.Tags, sum([]byte(a.Text)), sum([]byte(a.HTML)))
+		fmt.Fprintf(&b, " tags %q\n position %d %.3f\n text %s html %s\n", a.Tags, a.Position, a.Progress, sum([]byte(a.Text)), sum([]byte(a.HTML)))
 		if p, err := lib.Page(bg, s.ID); err == nil {
 			fmt.Fprintf(&b, " page %s\n", sum(p))
 		}

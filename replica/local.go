@@ -68,7 +68,8 @@ func collect(e *storage.SyncEntry, node string) (*Doc, error) {
 	if d.F == nil {
 		d.F = make(map[string]Reg)
 	}
-	for f, v := range map[string]any{FieldTitle: a.Title, FieldRead: a.Read, FieldFavorite: a.Favorite, FieldArchived: a.Archived} {
+	for f, v := range map[string]any{FieldTitle: a.Title, FieldRead: a.Read, FieldFavorite: a.Favorite,
+		FieldArchived: a.Archived, FieldPosition: Position{At: a.Position, Progress: a.Progress}} {
 		if c, ok := clock(f); ok {
 			d.F[f] = Reg{V: mustJSON(v), C: c}
 		}
@@ -213,6 +214,11 @@ func project(d *Doc) *storage.SyncArticle {
 	}
 	a.Title = str(FieldTitle)
 	a.Read, a.Favorite, a.Archived = flag(FieldRead), flag(FieldFavorite), flag(FieldArchived)
+	if r, ok := d.F[FieldPosition]; ok {
+		var p Position
+		json.Unmarshal(r.V, &p)
+		a.Position, a.Progress = p.At, p.Progress
+	}
 	on := d.OnTags()
 	for _, k := range sortedKeys(on) {
 		a.Tags = append(a.Tags, on[k])

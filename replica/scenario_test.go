@@ -189,8 +189,12 @@ func TestScenarioReadToggled(t *testing.T) {
 			must(t, b.Mark(bg, []int64{idOf(t, b, link)}, storage.MarkRead))
 			tick()
 			must(t, b.Mark(bg, []int64{idOf(t, b, link)}, storage.MarkUnread)) // the last word
+			// The reading position: where it was read last.
+			must(t, b.SetPosition(bg, idOf(t, b, link), 10, 0.25))
+			tick()
+			must(t, a.SetPosition(bg, idOf(t, a, link), 40, 0.75))
 		},
-		check: func(t *testing.T, d string) { wants(t, d, "read false favorite true") },
+		check: func(t *testing.T, d string) { wants(t, d, "read false favorite true", "position 40 0.750") },
 	})
 }
 

@@ -3,7 +3,7 @@ package storage
 // The library's side of sync (package replica holds the use case): stable
 // ids, the local changes waiting to go up, the documents agreed with the
 // hub, and writing what was pulled. Local changes are recorded by the
-// triggers of migration 0003, so every write path is covered in its own
+// triggers of migration 0004, so every write path is covered in its own
 // transaction; what the engine writes here runs with sync_clock.applying
 // set, so it is not taken for a local change.
 
@@ -51,6 +51,7 @@ const (
 	SyncRead     = "read"     //
 	SyncFavorite = "favorite" //
 	SyncArchived = "archived" //
+	SyncPosition = "position" // where the reader left it (and its progress)
 	SyncRefetch  = "content"  // a re-fetch: content and its metadata
 	SyncTags     = "tags"     // an untagging
 	SyncTagged   = "tag:"     // + key: a tagging
@@ -68,6 +69,9 @@ type SyncArticle struct {
 	Read     bool
 	Favorite bool
 	Archived bool
+	// Position and Progress are where the reader left the article.
+	Position int64
+	Progress float64
 	Content  SyncContent
 	Tags     []string // as spelled, sorted by key
 	Notes    []SyncNote
@@ -517,9 +521,11 @@ func localArticle(ctx context.Context, q querier, id int64) (*SyncArticle, map[i
 		rd, fav, arch, ft bool
 	)
 	err := q.QueryRowContext(ctx, `SELECT url, canonical, title, byline, site, lang, excerpt, lead_image,
-		published, published_tz, words, reading_time, saved, read, favorite, archived, fetched, fetch_error
+		published, published_tz, words, reading_time, saved, read, favorite, archived, fetched, fetch_error,
+		position, progress
 		FROM articles WHERE id = ?`, id).Scan(&c.URL, &c.Canonical, &a.Title, &c.Byline, &c.Site, &c.Lang,
-		&c.Excerpt, &c.LeadImage, &pub, &tz, &c.Words, &rt, &svd, &rd, &fav, &arch, &ft, &c.FetchError)
+		&c.Excerpt, &c.LeadImage, &pub, &tz, &c.Words, &rt, &svd, &rd, &fav, &arch, &ft, &c.FetchError,
+		&a.Position, &a.Progress)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1091,11 +1097,12 @@ func (l *Library) applyArticle(ctx context.Context, tx querier, id int64, a *Syn
 		res, err := tx.ExecContext(ctx, `INSERT INTO articles
 			(url, canonical, title, title_key, byline, site, lang, excerpt, lead_image,
 			 published, published_tz, words, reading_time, saved, updated,
-			 read, favorite, archived, fetched, fetch_error)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			 read, favorite, archived, fetched, fetch_error, position, progress)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			c.URL, c.Canonical, a.Title, foldKey(a.Title), c.Byline, c.Site, c.Lang, c.Excerpt, c.LeadImage,
 			encTime(c.Published), off, c.Words, int64(c.ReadingTime), encTime(a.Saved), now,
-			boolInt(a.Read), boolInt(a.Favorite), boolInt(a.Archived), boolInt(c.Fetched), c.FetchError)
+			boolInt(a.Read), boolInt(a.Favorite), boolInt(a.Archived), boolInt(c.Fetched), c.FetchError,
+			a.Position, a.Progress)
 		if err != nil {
 			return 0, fmt.Errorf("insert article: %w", err)
 		}
@@ -1106,10 +1113,11 @@ func (l *Library) applyArticle(ctx context.Context, tx querier, id int64, a *Syn
 		_, err := tx.ExecContext(ctx, `UPDATE articles SET url = ?, canonical = ?, title = ?, title_key = ?,
 			byline = ?, site = ?, lang = ?, excerpt = ?, lead_image = ?, published = ?, published_tz = ?,
 			words = ?, reading_time = ?, saved = ?, read = ?, favorite = ?, archived = ?, fetched = ?,
-			fetch_error = ? WHERE id = ?`,
+			fetch_error = ?, position = ?, progress = ? WHERE id = ?`,
 			c.URL, c.Canonical, a.Title, foldKey(a.Title), c.Byline, c.Site, c.Lang, c.Excerpt, c.LeadImage,
 			encTime(c.Published), off, c.Words, int64(c.ReadingTime), encTime(a.Saved),
-			boolInt(a.Read), boolInt(a.Favorite), boolInt(a.Archived), boolInt(c.Fetched), c.FetchError, id)
+			boolInt(a.Read), boolInt(a.Favorite), boolInt(a.Archived), boolInt(c.Fetched), c.FetchError,
+			a.Position, a.Progress, id)
 		if err != nil {
 			return 0, fmt.Errorf("update article: %w", err)
 		}

@@ -56,6 +56,7 @@ func TestEveryWriteIsRecordedForSync(t *testing.T) {
 		{"mark read again (no change)", func() error { return lib.Mark(ctx, []int64{id}, MarkRead) }, nil},
 		{"favourite", func() error { return lib.Mark(ctx, []int64{id}, MarkFavorite) }, []string{SyncFavorite}},
 		{"archive", func() error { return lib.Mark(ctx, []int64{id}, MarkArchive) }, []string{SyncArchived}},
+		{"reading position", func() error { return lib.SetPosition(ctx, id, 120, 0.5) }, []string{SyncPosition}},
 		{"tag", func() error { return lib.AddTags(ctx, []int64{id}, "new") }, []string{SyncTagged + "new"}},
 		{"untag", func() error { return lib.RemoveTags(ctx, []int64{id}, "new") }, []string{SyncTags}},
 		{"set tags", func() error { return lib.SetTags(ctx, id, []string{"t", "u"}) }, []string{SyncTagged + "u"}},

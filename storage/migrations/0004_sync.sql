@@ -1,4 +1,4 @@
--- Folio library schema, version 3: sync bookkeeping (package replica keeps
+-- Folio library schema, version 4: sync bookkeeping (package replica keeps
 -- the library a replica of a CouchDB hub; storage/sync.go is its side here).
 --
 -- Every local change must carry the time it was made, in the same
@@ -29,7 +29,8 @@ CREATE TABLE sync_meta (
 ) WITHOUT ROWID;
 
 -- Local changes not yet pushed: field is 'new' (the whole article), a
--- scalar ('title', 'read', 'favorite', 'archived', 'content'), 'tags' (an
+-- scalar ('title', 'read', 'favorite', 'archived', 'position' (the reading
+-- position, with its progress), 'content'), 'tags' (an
 -- untagging), 'tag:KEY' (a tagging), 'notes', 'saved' or 'keys' (the
 -- earliest save time and the links: sets that only grow, no clock needed). No foreign key: the row must outlive a deleted article until the
 -- sync engine has seen it.
@@ -110,7 +111,8 @@ CREATE TRIGGER sync_article_changed AFTER UPDATE ON articles
 WHEN (SELECT applying FROM sync_clock) = 0 AND (
 	OLD.title IS NOT NEW.title OR OLD.read IS NOT NEW.read OR OLD.favorite IS NOT NEW.favorite OR
 	OLD.archived IS NOT NEW.archived OR OLD.updated IS NOT NEW.updated OR OLD.url IS NOT NEW.url OR
-	OLD.fetched IS NOT NEW.fetched OR OLD.fetch_error IS NOT NEW.fetch_error OR OLD.saved IS NOT NEW.saved) BEGIN
+	OLD.fetched IS NOT NEW.fetched OR OLD.fetch_error IS NOT NEW.fetch_error OR OLD.saved IS NOT NEW.saved OR
+	OLD.position IS NOT NEW.position) BEGIN
 	UPDATE sync_clock SET hlc = max(hlc + 1, (CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) + skew_ms) << 16);
 	INSERT INTO sync_pending(article, field, hlc)
 		SELECT NEW.id, f, (SELECT hlc FROM sync_clock) FROM (
@@ -120,7 +122,8 @@ WHEN (SELECT applying FROM sync_clock) = 0 AND (
 			UNION ALL SELECT 'archived' WHERE OLD.archived IS NOT NEW.archived
 			UNION ALL SELECT 'content' WHERE OLD.updated IS NOT NEW.updated OR OLD.url IS NOT NEW.url
 				OR OLD.fetched IS NOT NEW.fetched OR OLD.fetch_error IS NOT NEW.fetch_error
-			UNION ALL SELECT 'saved' WHERE OLD.saved IS NOT NEW.saved)
+			UNION ALL SELECT 'saved' WHERE OLD.saved IS NOT NEW.saved
+			UNION ALL SELECT 'position' WHERE OLD.position IS NOT NEW.position)
 		WHERE true
 		ON CONFLICT DO UPDATE SET hlc = excluded.hlc;
 END;
