@@ -96,10 +96,17 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the last deletion.
 type chaosLog struct {
 	changed, deleted map[string]time.Time
+	history          map[string][]string // what happened to each link, for a failure's report
+	step, lib        int
+	op               string
 }
 
-func (c *chaosLog) change(link string) { c.changed[link] = time.Now(); tick() }
-func (c *chaosLog) del(link string)    { c.deleted[link] = time.Now(); tick() }
+func (c *chaosLog) note(link, what string) {
+	c.history[link] = append(c.history[link], fmt.Sprintf("%s step %d library %d: %s %s",
+		time.Now().Format("15:04:05.000"), c.step, c.lib, what, c.op))
+}
+func (c *chaosLog) change(link string) { c.changed[link] = time.Now(); c.note(link, "change"); tick() }
+func (c *chaosLog) del(link string)    { c.deleted[link] = time.Now(); c.note(link, "delete"); tick() }
 
 // childMain is a syncing process for the kill -9 part: it syncs the
 // library named in the environment in a loop until it is killed (or after
@@ -166,7 +173,7 @@ func TestChaos(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	log := &chaosLog{changed: map[string]time.Time{}, deleted: map[string]time.Time{}}
+	log := &chaosLog{changed: map[string]time.Time{}, deleted: map[string]time.Time{}, history: map[string][]string{}}
 	links := make([]string, 12)
 	for i := range links {
 		links[i] = fmt.Sprintf("https://example.com/chaos/%d", i)
@@ -174,18 +181,31 @@ func TestChaos(t *testing.T) {
 	proxy.setRate(0.25)
 	failures, kills := 0, 0
 	for step := range steps {
-		lib := libs[rng.IntN(len(libs))]
+		li := rng.IntN(len(libs))
+		lib := libs[li]
 		link := links[rng.IntN(len(links))]
 		id, err := lib.Lookup(bg, link)
 		here := err == nil
-		switch op := rng.IntN(12); {
+		op := rng.IntN(12)
+		log.step, log.lib, log.op = step, li, fmt.Sprintf("op %d here %v", op, here)
+		switch {
 		case op < 3:
 			if _, err := Sync(bg, lib, Options{Credentials: testCreds, Batch: 5}); err != nil {
 				failures++
+				for _, l := range links {
+					log.note(l, "sync failed: "+err.Error())
+				}
+			} else {
+				for _, l := range links {
+					log.note(l, "synced")
+				}
 			}
 		case op == 3 && step%4 == 0:
 			killDuringSync(t, lib, time.Duration(rng.IntN(60))*time.Millisecond)
 			kills++
+			for _, l := range links {
+				log.note(l, "sync killed")
+			}
 		case !here:
 			a := article(link, fmt.Sprintf("Chaos %d", step))
 			mustAdd(t, lib, a, storage.AddOptions{Tags: []string{fmt.Sprintf("t%d", rng.IntN(4))}})
@@ -241,6 +261,14 @@ func TestChaos(t *testing.T) {
 			mustSync(t, l)
 		}
 	}
+	for i, l := range libs {
+		st, err := ReadStatus(bg, l)
+		must(t, err)
+		if st.Waiting != 0 || st.Pending != 0 {
+			t.Errorf("library %d after healing: %d articles without content, %d changes not pushed", i, st.Waiting, st.Pending)
+		}
+	}
+	checkHubBlobs(t, strings.Replace(db, srv.URL, hubServer, 1))
 	d := sameDumps(t, libs...)
 	for _, link := range links {
 		alive := strings.Contains(d, "article "+link+"\n")
@@ -254,16 +282,9 @@ func TestChaos(t *testing.T) {
 				resp.Body.Close()
 				t.Logf("hub document: %s", b)
 			}
+			t.Logf("history of %s:\n%s", link, strings.Join(log.history[link], "\n"))
 		}
 	}
-	for i, l := range libs {
-		st, err := ReadStatus(bg, l)
-		must(t, err)
-		if st.Waiting != 0 || st.Pending != 0 {
-			t.Errorf("library %d after healing: %d articles without content, %d changes not pushed", i, st.Waiting, st.Pending)
-		}
-	}
-	checkHubBlobs(t, strings.Replace(db, srv.URL, hubServer, 1))
 }
 
 // checkHubBlobs fails if an article document on the hub names content, or

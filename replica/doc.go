@@ -119,6 +119,9 @@ const (
 	FieldFavorite = "favorite"
 	FieldArchived = "archived"
 	FieldPosition = "position" // a Position
+	// FieldTouched holds no value: its clock is the newest local change of
+	// any kind, so that every edit counts against a deletion.
+	FieldTouched = "touched"
 )
 
 // Position is where the reader left an article: a byte offset in its plain

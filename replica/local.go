@@ -63,6 +63,24 @@ func collect(e *storage.SyncEntry, node string) (*Doc, error) {
 		}
 		return MakeClock(max(h, nw), node), true
 	}
+	// Every local change counts as a change of the article, even one that
+	// leaves no trace in its fields (a tag or a note added and removed again
+	// between two syncs): an edit after a delete brings it back.
+	var newest int64
+	for f, h := range e.Pending {
+		if f != storage.SyncDeleted {
+			newest = max(newest, h)
+		}
+	}
+	if newest != 0 {
+		touched := Reg{V: json.RawMessage("null"), C: MakeClock(newest, node)}
+		if cur, ok := d.F[FieldTouched]; !ok || regWins(touched, cur) {
+			if d.F == nil {
+				d.F = make(map[string]Reg)
+			}
+			d.F[FieldTouched] = touched
+		}
+	}
 	d.Keys = append(d.Keys, a.Keys...)
 	d.Saved = minTime(d.Saved, timeString(a.Saved))
 	if d.F == nil {
