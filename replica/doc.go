@@ -111,7 +111,7 @@ const (
 )
 
 // Scalar fields of an article, each a Reg. Adding one is a name here, its
-// column in storage (SyncArticle, the trigger of migration 0004) and a line
+// column in storage (SyncArticle, the trigger of migration 0005) and a line
 // in collect and project.
 const (
 	FieldTitle    = "title"

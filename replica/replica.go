@@ -412,6 +412,7 @@ type contentDoc struct {
 	ID          string                `json:"_id"`
 	Kind        string                `json:"kind"`
 	Images      []blobImage           `json:"images,omitempty"`
+	PageType    string                `json:"page_type,omitempty"`
 	Attachments map[string]attachment `json:"_attachments,omitempty"`
 }
 
@@ -536,7 +537,7 @@ func (s *syncer) upload(ctx context.Context, entries []*storage.SyncEntry, docs 
 		if b.PageGz != nil {
 			atts["page.gz"] = attachment{ContentType: "application/gzip", Data: b.PageGz}
 		}
-		if err := add(id, &contentDoc{ID: id, Kind: "content", Images: toBlobImages(b.Images), Attachments: atts},
+		if err := add(id, &contentDoc{ID: id, Kind: "content", Images: toBlobImages(b.Images), PageType: b.PageType, Attachments: atts},
 			len(b.HTML)+len(b.Text)+len(b.PageGz)); err != nil {
 			return err
 		}
@@ -660,7 +661,7 @@ func (s *syncer) fetchOne(ctx context.Context, uid, ref string) (bool, error) {
 		return false, err
 	}
 	b := &storage.SyncBlob{Ref: ref, HTML: string(cd.Attachments["html"].Data), Text: string(cd.Attachments["text"].Data),
-		Images: fromBlobImages(cd.Images)}
+		Images: fromBlobImages(cd.Images), PageType: cd.PageType}
 	if p, ok := cd.Attachments["page.gz"]; ok {
 		b.PageGz = p.Data
 	}

@@ -3,7 +3,7 @@ package storage
 // The library's side of sync (package replica holds the use case): stable
 // ids, the local changes waiting to go up, the documents agreed with the
 // hub, and writing what was pulled. Local changes are recorded by the
-// triggers of migration 0004, so every write path is covered in its own
+// triggers of migration 0005, so every write path is covered in its own
 // transaction; what the engine writes here runs with sync_clock.applying
 // set, so it is not taken for a local change.
 
@@ -636,7 +636,10 @@ type SyncBlob struct {
 	HTML   string
 	Text   string
 	PageGz []byte // the original page, gzip-compressed; nil if none
-	Images []SyncImage
+	// PageType is the original's content type (text/html, or a document's
+	// such as application/pdf).
+	PageType string
+	Images   []SyncImage
 }
 
 func blobImages(ctx context.Context, q querier, id int64) ([]SyncImage, error) {
@@ -668,9 +671,9 @@ func (l *Library) SyncBlobOf(ctx context.Context, uid string) (*SyncBlob, error)
 		return nil, fmt.Errorf("content of %s: %w", uid, err)
 	}
 	b := &SyncBlob{}
-	err = l.db.QueryRowContext(ctx, `SELECT COALESCE(c.html, ''), COALESCE(c.text, ''), p.gz FROM articles a
-		LEFT JOIN article_content c ON c.article_id = a.id LEFT JOIN pages p ON p.article_id = a.id
-		WHERE a.id = ?`, id).Scan(&b.HTML, &b.Text, &b.PageGz)
+	err = l.db.QueryRowContext(ctx, `SELECT COALESCE(c.html, ''), COALESCE(c.text, ''), p.gz, COALESCE(p.content_type, '')
+		FROM articles a LEFT JOIN article_content c ON c.article_id = a.id LEFT JOIN pages p ON p.article_id = a.id
+		WHERE a.id = ?`, id).Scan(&b.HTML, &b.Text, &b.PageGz, &b.PageType)
 	if err != nil {
 		return nil, fmt.Errorf("content of %s: %w", uid, err)
 	}
@@ -742,7 +745,11 @@ func (l *Library) StoreSyncBlob(ctx context.Context, uid string, b *SyncBlob, da
 			return err
 		}
 		if b.PageGz != nil {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO pages(article_id, gz) VALUES (?, ?)`, id, b.PageGz); err != nil {
+			pt := b.PageType
+			if pt == "" {
+				pt = "text/html"
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO pages(article_id, gz, content_type) VALUES (?, ?, ?)`, id, b.PageGz, pt); err != nil {
 				return err
 			}
 		}

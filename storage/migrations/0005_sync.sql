@@ -1,4 +1,4 @@
--- Folio library schema, version 4: sync bookkeeping (package replica keeps
+-- Folio library schema, version 5: sync bookkeeping (package replica keeps
 -- the library a replica of a CouchDB hub; storage/sync.go is its side here).
 --
 -- Every local change must carry the time it was made, in the same
