@@ -47,7 +47,7 @@ func ParseLink(raw string) (*url.URL, error) {
 	default:
 		return nil, fmt.Errorf("%q is a %s: link: %w", shown, u.Scheme, ErrUnsupportedScheme)
 	}
-	if u.Host == "" {
+	if u.Hostname() == "" { // "http://:80/" has a Host of ":80" and no host name
 		return nil, fmt.Errorf("%q has no host name: %w", shown, ErrUnsupportedScheme)
 	}
 	return u, nil
