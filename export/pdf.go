@@ -520,6 +520,9 @@ func (d *pdfDoc) wrap(spans []span, w, pt float64) []line {
 			emit()
 			continue
 		}
+		// fpdf indexes past the end of text that is not UTF-8 (a stored
+		// body from an older library or an export may hold stray bytes).
+		s.text = strings.ToValidUTF8(s.text, "\uFFFD")
 		d.setStyle(s.style, pt)
 		if _, ok := spaceW[s.style]; !ok {
 			spaceW[s.style] = d.f.GetStringWidth(" ")

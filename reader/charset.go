@@ -72,6 +72,14 @@ func chooseEncoding(body []byte, contentType string) (encoding.Encoding, string)
 	return detect(body)
 }
 
+// validUTF8 returns b, with U+FFFD for any invalid byte.
+func validUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	return bytes.ToValidUTF8(b, []byte("\uFFFD"))
+}
+
 func bomUTF8(b []byte) bool { return bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) }
 
 func isASCII(b []byte) bool {

@@ -20,6 +20,9 @@ var ErrNotArticle = errors.New("no article text found")
 // pageURL. It does no network I/O, so a stored page can be extracted again.
 // Without opts.Force a page with no article text gives ErrNotArticle.
 func Extract(page []byte, pageURL string, opts Options) (*Article, error) {
+	// Callers decode pages first; content from elsewhere (an export, an
+	// old library) may still hold stray bytes, which must not be stored.
+	page = validUTF8(page)
 	a, _, err := extract(page, pageURL, opts)
 	return a, err
 }
