@@ -84,13 +84,11 @@ type Entry struct {
 	// ReadingTime is a Go duration ("4m30s").
 	ReadingTime string `json:"readingTime"`
 
-	State      State    `json:"state"`
-	FetchError string   `json:"fetchError,omitempty"`
-	Tags       []string `json:"tags"`
-	Notes      []Note   `json:"notes"`
-	// Highlights are reserved for highlights in the text (issue 13); an
-	// archive of this version always has none.
-	Highlights []json.RawMessage `json:"highlights"`
+	State      State       `json:"state"`
+	FetchError string      `json:"fetchError,omitempty"`
+	Tags       []string    `json:"tags"`
+	Notes      []Note      `json:"notes"`
+	Highlights []Highlight `json:"highlights"`
 	// Position is reserved for the reading position.
 	Position json.RawMessage `json:"position,omitempty"`
 
@@ -115,6 +113,24 @@ type Note struct {
 	Text    string    `json:"text"`
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
+}
+
+// Highlight is a highlighted passage of the article's text (article.txt)
+// with its note, anchored as the W3C Web Annotation selectors do: the
+// passage with some text before and after it (TextQuoteSelector) and its
+// offsets in code points (TextPositionSelector). Detached is true when the
+// passage was no longer in the article's text.
+type Highlight struct {
+	Text     string    `json:"text"`
+	Prefix   string    `json:"prefix,omitempty"`
+	Suffix   string    `json:"suffix,omitempty"`
+	Start    int       `json:"start"`
+	End      int       `json:"end"`
+	Color    string    `json:"color"`
+	Note     string    `json:"note,omitempty"`
+	Detached bool      `json:"detached,omitempty"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
 }
 
 // Image is one image of an article in document order: its file when it was

@@ -111,6 +111,11 @@ func Load(fsys fs.FS, e Entry) (*storage.Record, error) {
 	for _, n := range e.Notes {
 		r.Notes = append(r.Notes, storage.Note{Text: n.Text, Created: n.Created, Updated: n.Updated})
 	}
+	for _, h := range e.Highlights {
+		r.Highlights = append(r.Highlights, storage.Highlight{Exact: h.Text, Prefix: h.Prefix, Suffix: h.Suffix,
+			Start: h.Start, End: h.End, Color: storage.Color(h.Color), Note: h.Note, Detached: h.Detached,
+			Created: h.Created, Updated: h.Updated})
+	}
 	read := func(name string) ([]byte, error) {
 		p := path.Join(e.Folder, name)
 		if !fs.ValidPath(p) || !strings.HasPrefix(p, e.Folder+"/") {

@@ -148,7 +148,7 @@ func writeArticle(root string, i, total int, r *storage.Record) (Entry, error) {
 		Saved: r.Saved.UTC(), Updated: r.Updated.UTC(), Words: r.Words, ReadingTime: r.ReadingTime.String(),
 		State:      State{Read: r.Read, Favorite: r.Favorite, Archived: r.Archived, Fetched: r.Fetched},
 		FetchError: r.FetchError, Tags: append([]string{}, r.Tags...),
-		Notes: []Note{}, Highlights: []json.RawMessage{}, Images: []Image{},
+		Notes: []Note{}, Highlights: []Highlight{}, Images: []Image{},
 	}
 	if !r.Published.IsZero() {
 		p := r.Published
@@ -156,6 +156,11 @@ func writeArticle(root string, i, total int, r *storage.Record) (Entry, error) {
 	}
 	for _, n := range r.Notes {
 		e.Notes = append(e.Notes, Note{Text: n.Text, Created: n.Created.UTC(), Updated: n.Updated.UTC()})
+	}
+	for _, h := range r.Highlights {
+		e.Highlights = append(e.Highlights, Highlight{Text: h.Exact, Prefix: h.Prefix, Suffix: h.Suffix,
+			Start: h.Start, End: h.End, Color: string(h.Color), Note: h.Note, Detached: h.Detached,
+			Created: h.Created.UTC(), Updated: h.Updated.UTC()})
 	}
 
 	local := map[string]string{} // image URL → its file, for article.md

@@ -129,6 +129,9 @@ func (r *run) restore(ctx context.Context, it Item) result {
 		if _, err := r.lib.AddNotes(ctx, id, rec.Notes); err != nil {
 			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
 		}
+		if _, _, err := r.lib.AddHighlights(ctx, id, rec.Highlights, true); err != nil {
+			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
+		}
 		return res
 	}
 	if err != nil {

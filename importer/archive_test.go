@@ -81,6 +81,13 @@ func richLibrary(t *testing.T) (*storage.Library, []int64) {
 	if _, err := lib.UpdateNote(ctx, notes[0].ID, "Ghi chú đầu tiên, sửa lại"); err != nil {
 		t.Fatal(err)
 	}
+	// Highlights: one with a colour and a note, one detached.
+	if _, err := lib.AddHighlight(ctx, v, storage.Highlight{Exact: "với liên kết", Color: storage.Pink, Note: "đánh dấu"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := lib.AddHighlights(ctx, v, []storage.Highlight{{Exact: "a passage no longer there", Note: "kept"}}, true); err != nil {
+		t.Fatal(err)
+	}
 	return lib, ids
 }
 
@@ -97,6 +104,14 @@ func sameRecord(t *testing.T, got, want *storage.Record) {
 		return out
 	}
 	g.Notes, w.Notes = strip(g.Notes), strip(w.Notes)
+	stripH := func(hs []storage.Highlight) []storage.Highlight {
+		out := append([]storage.Highlight(nil), hs...)
+		for i := range out {
+			out[i].ID, out[i].ArticleID = 0, 0
+		}
+		return out
+	}
+	g.Highlights, w.Highlights = stripH(g.Highlights), stripH(w.Highlights)
 	_, gOff := g.Published.Zone()
 	_, wOff := w.Published.Zone()
 	if !g.Published.Equal(w.Published) || gOff != wOff {
@@ -122,6 +137,7 @@ func sameRecord(t *testing.T, got, want *storage.Record) {
 	check("Tags", g.Tags, w.Tags)
 	check("Aliases", g.Aliases, w.Aliases)
 	check("Notes", g.Notes, w.Notes)
+	check("Highlights", g.Highlights, w.Highlights)
 }
 
 func TestArchiveRoundTrip(t *testing.T) {
@@ -206,6 +222,9 @@ func TestArchiveRoundTrip(t *testing.T) {
 	v, _ := dst.Lookup(ctx, "https://news.example/tin-tuc/nang-cao.html")
 	if notes, _ := dst.Notes(ctx, v); len(notes) != 2 {
 		t.Errorf("after a second import the article has %d notes, want 2", len(notes))
+	}
+	if hs, _ := dst.Highlights(ctx, v); len(hs) != 2 || hs[0].Color != storage.Pink || !hs[1].Detached {
+		t.Errorf("after a second import the article has highlights %+v, want its 2", hs)
 	}
 }
 

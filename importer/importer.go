@@ -176,6 +176,7 @@ type library interface {
 	AddNote(ctx context.Context, articleID int64, text string) (storage.Note, error)
 	AddRecord(ctx context.Context, r *storage.Record) (int64, error)
 	AddNotes(ctx context.Context, articleID int64, notes []storage.Note) (int, error)
+	AddHighlights(ctx context.Context, articleID int64, hs []storage.Highlight, keepDetached bool) (int, []storage.Highlight, error)
 	Optimize(ctx context.Context) error
 }
 

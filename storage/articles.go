@@ -146,6 +146,10 @@ func (l *Library) insert(ctx context.Context, w *txWriter, stored *reader.Articl
 		}
 		notes = append(notes, n)
 	}
+	placed, unplaced := placeAll(stored.Text, opts.Highlights)
+	if _, err := insertHighlights(ctx, w, id, append(placed, unplaced...), nil, now); err != nil {
+		return 0, err
+	}
 	if err := writeSearch(ctx, w, id, stored.Title, stored.Byline, stored.SiteName, stored.Text,
 		strings.Join(names, " "), strings.Join(notes, "\n")); err != nil {
 		return 0, err
@@ -155,7 +159,8 @@ func (l *Library) insert(ctx context.Context, w *txWriter, stored *reader.Articl
 
 // Replace stores a fresh extraction of article id (a re-fetch): content,
 // images, page and search entry change; tags, notes, flags and the saved
-// time stay. The article's old URLs keep pointing at it.
+// time stay. The article's old URLs keep pointing at it. Its highlights are
+// placed again in the new text (see Highlight.Detached).
 func (l *Library) Replace(ctx context.Context, id int64, a *reader.Article) error {
 	if a == nil {
 		return fmt.Errorf("replace article %d: %w: no article", id, ErrInvalid)
@@ -193,7 +198,17 @@ func (l *Library) Replace(ctx context.Context, id int64, a *reader.Article) erro
 		if _, err := tx.ExecContext(ctx, `DELETE FROM article_images WHERE article_id = ?`, id); err != nil {
 			return fmt.Errorf("delete images: %w", err)
 		}
+		oldText, err := articleText(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if err := writeContent(ctx, tx, id, a); err != nil {
+			return err
+		}
+		if err := reanchor(ctx, tx, id, oldText, a.Text); err != nil {
+			return err
+		}
+		if err := l.fail("replace"); err != nil {
 			return err
 		}
 		if err := dropOrphanBlobs(ctx, tx, hashes); err != nil {

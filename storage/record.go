@@ -13,14 +13,16 @@ import (
 
 // Record is everything the library holds of one article, as a lossless
 // archive carries it: the article with its images' bytes and original
-// page, every link it is known by, and its notes with their times. The
-// search entry and tag counts are derived, and rebuilt on the way in.
+// page, every link it is known by, and its notes and highlights with their
+// times. The search entry and tag counts are derived, and rebuilt on the
+// way in.
 type Record struct {
 	Article
 	// Aliases are the article's links as the library keys them
 	// (normalized), its URL and canonical URL included.
-	Aliases []string
-	Notes   []Note
+	Aliases    []string
+	Notes      []Note
+	Highlights []Highlight
 }
 
 // Record loads article id whole; ErrNotFound if it is not there.
@@ -57,6 +59,9 @@ func (l *Library) Record(ctx context.Context, id int64) (*Record, error) {
 	if r.Notes, err = l.Notes(ctx, id); err != nil {
 		return nil, err
 	}
+	if r.Highlights, err = l.Highlights(ctx, id); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -87,8 +92,8 @@ func (l *Library) imagesWithData(ctx context.Context, id int64) ([]reader.Image,
 }
 
 // AddRecord stores r as a new article exactly as it was: its saved and
-// updated times, flags, fetch state, links, images, page, tags and notes
-// with their times, in one transaction. If one of its links is already in
+// updated times, flags, fetch state, links, images, page, tags, and notes
+// and highlights with their times, in one transaction. If one of its links is already in
 // the library, nothing is written and the existing article's id is
 // returned with an error wrapping ErrDuplicate (see AddNotes and Merge to
 // fold it in).
@@ -119,6 +124,9 @@ func (l *Library) AddRecord(ctx context.Context, r *Record) (int64, error) {
 		w := newTxWriter(tx)
 		var err error
 		if id, err = l.insert(ctx, w, &r.Article.Article, keys, tags, opts, saved, updated); err != nil {
+			return err
+		}
+		if _, err := insertHighlights(ctx, w, id, r.Highlights, nil, now); err != nil {
 			return err
 		}
 		n, err := insertNotes(ctx, w, id, r.Notes, nil, now)

@@ -145,6 +145,11 @@ type AddOptions struct {
 	// Notes are stored with the article, in the same transaction (an
 	// import brings the notes an export carried); empty ones are skipped.
 	Notes []string
+	// Highlights are stored with the article, in the same transaction,
+	// each placed in its text (see AddHighlight); one not found there (a
+	// bookmark has no text) is kept detached, to be placed when a later
+	// fetch brings the text (Replace).
+	Highlights []Highlight
 }
 
 // SearchResult is one hit of a full-text search.
