@@ -1,4 +1,4 @@
--- Folio library schema, version 5: highlights, passages of an article the
+-- Folio library schema, version 6: highlights, passages of an article the
 -- person marked, each with a colour and a note of its own.
 --
 -- A highlight is anchored as the W3C Web Annotation model does it, so that
