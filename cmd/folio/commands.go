@@ -49,6 +49,7 @@ func (e *env) commands() []command {
 		{"tag", "add (+) or remove (-) tags on articles", (*env).cmdTag},
 		{"tags", "list tags with counts, or rename/merge one", (*env).cmdTags},
 		{"note", "add, list, edit and delete notes", (*env).cmdNote},
+		{"highlight", "highlight passages with a colour and a note; list, change and delete highlights", (*env).cmdHighlight},
 		{"mark", "change an article's state", (*env).cmdMark},
 		{"delete", "delete articles with their images, tags and notes", (*env).cmdDelete},
 		{"refetch", "fetch articles again (--offline: re-extract the stored page); tags and notes are kept", (*env).cmdRefetch},
