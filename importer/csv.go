@@ -309,13 +309,15 @@ func pocketRow(it *Item, get func(string) string) {
 // instapaperRow fills an Instapaper row. Folder is Unread, Archive,
 // Starred or one of the person's own folders, which becomes a tag. Tags
 // is a JSON array string. Selection is the text the person selected when
-// saving, kept as a note.
+// saving, a highlight.
 func instapaperRow(it *Item, get func(string) string) {
 	it.Saved = parseTime(get("timestamp"))
 	it.Tags = jsonTags(get("tags"))
 	instapaperFolder(it, get("folder"))
 	if s := get("selection"); s != "" {
-		it.Notes = append(it.Notes, Note{From: "Instapaper (selection)", Text: s})
+		// the passage the person selected on the page: a highlight
+		it.Highlights = append(it.Highlights, Highlight{Text: s, From: "Instapaper (selection)"})
+		it.Notes = append(it.Notes, Note{From: "Instapaper (selection)", Text: s, ofHighlights: true})
 	}
 }
 

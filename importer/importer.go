@@ -345,8 +345,9 @@ func (r *run) one(ctx context.Context, it Item) result {
 	add := storage.AddOptions{
 		Tags: tags, Saved: it.Saved,
 		Read: it.Read || r.opts.MarkRead, Favorite: it.Favorite, Archived: it.Archived,
-		Notes: noteTexts(it.Notes),
 	}
+	plan := planHighlights(it)
+	plan.options(&add)
 	it = withoutPlaceholders(it)
 	if r.opts.NoFetch && it.HTML == "" && it.PDF == nil {
 		// Add finds a link already present by itself; looking it up first
@@ -367,14 +368,14 @@ func (r *run) one(ctx context.Context, it Item) result {
 	if it.PDF != nil {
 		if a, err := fromDocument(it); err == nil {
 			req.Article = a
-			return r.save(ctx, req, outFromExport)
+			return r.save(ctx, req, plan, outFromExport)
 		}
 		// A document that cannot be read: fall back to the link.
 	}
 	if it.HTML != "" {
 		if a, err := fromContent(it); err == nil {
 			req.Article = a
-			return r.save(ctx, req, outFromExport)
+			return r.save(ctx, req, plan, outFromExport)
 		}
 		// Content readability cannot parse at all: fall back to the link.
 	}
@@ -382,7 +383,7 @@ func (r *run) one(ctx context.Context, it Item) result {
 		add.Bookmark = true
 		return r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outBookmark)
 	}
-	res := r.save(ctx, req, outImported)
+	res := r.save(ctx, req, plan, outImported)
 	if res.out == outError && errors.Is(res.err, save.ErrNotRead) {
 		add.Bookmark, add.FetchError = true, res.err.Error()
 		b := r.add(ctx, &reader.Article{URL: it.URL, Title: it.Title}, it, add, outFetchFailed)
@@ -396,15 +397,15 @@ func (r *run) one(ctx context.Context, it Item) result {
 
 // save stores req through the save path; out is the outcome of a new
 // article.
-func (r *run) save(ctx context.Context, req save.Request, out outcome) result {
+func (r *run) save(ctx context.Context, req save.Request, plan highlightPlan, out outcome) result {
 	res, err := r.sv.Save(ctx, req)
 	switch {
 	case err != nil:
 		return r.failed(ctx, err)
 	case res.Existed:
 		// Found under its final or canonical address: the export's notes
-		// go to that article too.
-		if err := r.mergeNotes(ctx, res.ID, req.Options.Notes); err != nil {
+		// and highlights go to that article too.
+		if err := r.mergeHighlights(ctx, res.ID, plan); err != nil {
 			return r.failed(ctx, fmt.Errorf("merge into article %d: %w", res.ID, err))
 		}
 		return result{out: outMerged}
@@ -508,7 +509,7 @@ func (r *run) merge(ctx context.Context, id int64, it Item, tags []string) resul
 	if _, err := r.lib.Merge(ctx, id, m); err != nil {
 		return r.failed(ctx, err)
 	}
-	if err := r.mergeNotes(ctx, id, noteTexts(it.Notes)); err != nil {
+	if err := r.mergeHighlights(ctx, id, planHighlights(it)); err != nil {
 		return r.failed(ctx, fmt.Errorf("merge into article %d: %w", id, err))
 	}
 	return result{out: outMerged}

@@ -929,7 +929,10 @@ func omnivoreEntries(name string, entries []json.RawMessage, lines []int, read f
 			}
 			if md := strings.TrimSpace(read("highlights", e.Slug, ".md")); md != "" {
 				it.Highlights = omnivoreHighlights(md)
-				it.Notes = append(it.Notes, Note{From: "Omnivore (highlights)", Text: md})
+				for i := range it.Highlights {
+					it.Highlights[i].From = "Omnivore (highlights)"
+				}
+				it.Notes = append(it.Notes, Note{From: "Omnivore (highlights)", Text: md, ofHighlights: true})
 			}
 		}
 		return it, nil

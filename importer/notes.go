@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -11,18 +12,25 @@ import (
 type Note struct {
 	From string // e.g. "Raindrop.io (note)"
 	Text string
+	// ofHighlights marks the note that holds the item's Highlights, written
+	// out: it is stored only for those that cannot be placed in the
+	// article's text (see highlightPlan).
+	ofHighlights bool
 }
 
 // String is the note as stored: its source, then its text.
 func (n Note) String() string { return "From " + n.From + ":\n" + n.Text }
 
 // Highlight is a passage the person highlighted, with their note on it.
-// Items keep highlights one by one; until the library has highlights of
-// its own, each export's highlights are also a Note.
+// Items keep highlights one by one, and written out as a Note too: the
+// import makes each a highlight of the article where its text has the
+// passage, and keeps the others as that note.
 type Highlight struct {
 	Text    string
 	Note    string
 	Created time.Time
+	// From says which export it came from, as Note.From does.
+	From string
 }
 
 // highlightsNote is highlights as one note: each quoted, its note below.
@@ -49,13 +57,17 @@ func highlightsNote(from string, hs []Highlight) *Note {
 	if b.Len() == 0 {
 		return nil
 	}
-	return &Note{From: from, Text: b.String()}
+	for i := range hs {
+		hs[i].From = from
+	}
+	return &Note{From: from, Text: b.String(), ofHighlights: true}
 }
 
 // omnivoreHighlights splits Omnivore's highlights/<slug>.md: highlights
-// separated by blank lines, each a "> " quote (paragraph breaks inside
-// written as a line of "> "), then "#label" lines and the person's note.
-// A block before any quote is a note on the article.
+// separated by blank lines, each a "> " quote in Markdown (paragraph
+// breaks inside written as a line of "> "), then "#label" lines and the
+// person's note, both kept as the highlight's note. A block before any
+// quote is a note on the article.
 func omnivoreHighlights(md string) []Highlight {
 	var hs []Highlight
 	for _, block := range strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n\n") {
@@ -68,7 +80,11 @@ func omnivoreHighlights(md string) []Highlight {
 				l = strings.TrimPrefix(strings.TrimPrefix(l, ">"), " ")
 				lines = append(lines, strings.TrimRight(l, " "))
 			}
-			hs = append(hs, Highlight{Text: strings.TrimSpace(strings.Join(lines, "\n"))})
+			hs = append(hs, Highlight{Text: plainMarkdown(strings.TrimSpace(strings.Join(lines, "\n")))})
+		case isLabels(block) && len(hs) > 0:
+			// the highlight's labels: kept with its note
+			h := &hs[len(hs)-1]
+			h.Note = strings.TrimSpace(h.Note + "\n\n" + block)
 		case isLabels(block):
 		case len(hs) > 0:
 			h := &hs[len(hs)-1]
@@ -99,4 +115,25 @@ func earliestOf(ts ...time.Time) time.Time {
 		}
 	}
 	return out
+}
+
+// Inline Markdown an Omnivore quote may hold, and what stays of it in the
+// article's text.
+var (
+	mdImage     = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
+	mdQuoteLink = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	mdStrong    = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
+	mdEm        = regexp.MustCompile(`(^|[\s(])[*_](\S(?:[^*_]*?\S)?)[*_]($|[\s).,;:!?])`)
+	mdCode      = regexp.MustCompile("`([^`]*)`")
+)
+
+// plainMarkdown is the text of a Markdown quote as the page shows it:
+// links by their words, images, emphasis and code marks gone.
+func plainMarkdown(s string) string {
+	s = mdImage.ReplaceAllString(s, "")
+	s = mdQuoteLink.ReplaceAllString(s, "$1")
+	s = mdStrong.ReplaceAllString(s, "$2")
+	s = mdEm.ReplaceAllString(s, "$1$2$3")
+	s = mdCode.ReplaceAllString(s, "$1")
+	return strings.TrimSpace(s)
 }

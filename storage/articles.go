@@ -135,8 +135,16 @@ func (l *Library) insert(ctx context.Context, w *txWriter, stored *reader.Articl
 	if err := l.fail("tags"); err != nil {
 		return 0, err
 	}
+	placed, unplaced := placeAll(stored.Text, opts.Highlights)
+	extra := []string(nil)
+	if opts.HighlightNotes != nil && len(unplaced) > 0 && strings.TrimSpace(stored.Text) != "" {
+		extra, unplaced = opts.HighlightNotes(unplaced), nil
+	}
+	if _, err := insertHighlights(ctx, w, id, append(placed, unplaced...), nil, now); err != nil {
+		return 0, err
+	}
 	var notes []string
-	for _, n := range opts.Notes {
+	for _, n := range append(opts.Notes[:len(opts.Notes):len(opts.Notes)], extra...) {
 		if n = strings.TrimSpace(n); n == "" {
 			continue
 		}
@@ -145,10 +153,6 @@ func (l *Library) insert(ctx context.Context, w *txWriter, stored *reader.Articl
 			return 0, fmt.Errorf("insert note: %w", err)
 		}
 		notes = append(notes, n)
-	}
-	placed, unplaced := placeAll(stored.Text, opts.Highlights)
-	if _, err := insertHighlights(ctx, w, id, append(placed, unplaced...), nil, now); err != nil {
-		return 0, err
 	}
 	if err := writeSearch(ctx, w, id, stored.Title, stored.Byline, stored.SiteName, stored.Text,
 		strings.Join(names, " "), strings.Join(notes, "\n")); err != nil {

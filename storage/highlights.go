@@ -393,8 +393,9 @@ func reanchor(ctx context.Context, tx *sql.Tx, id int64, old, text string) error
 // (the same passage at the same place), keeping their colours, notes and
 // times (now for a zero time); ID and ArticleID are ignored. Each is placed
 // in the article's text as it is now (its Start, when End > Start, as the
-// hint); one that cannot be placed is stored detached when keepDetached,
-// else returned in unplaced and not stored. An archive's highlights come
+// hint); one that cannot be placed is stored detached when keepDetached or
+// when the article has no text (a bookmark: a fetch will place it), else
+// returned in unplaced and not stored. An archive's highlights come
 // back this way, and importing it twice adds nothing the second time.
 func (l *Library) AddHighlights(ctx context.Context, articleID int64, hs []Highlight, keepDetached bool) (added int, unplaced []Highlight, err error) {
 	err = l.withTx(ctx, func(tx *sql.Tx) error {
@@ -427,7 +428,7 @@ func (l *Library) AddHighlights(ctx context.Context, articleID int64, hs []Highl
 		}
 		var place []Highlight
 		place, unplaced = placeAll(text, fresh)
-		if keepDetached {
+		if keepDetached || strings.TrimSpace(text) == "" {
 			place, unplaced = append(place, unplaced...), nil
 		}
 		added, err = insertHighlights(ctx, tx, articleID, place, have, l.now())

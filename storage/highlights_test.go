@@ -423,3 +423,38 @@ func TestAddWithHighlights(t *testing.T) {
 		t.Fatalf("AddMany highlights: %+v", hs)
 	}
 }
+
+func TestUnplacedHighlightsBecomeNotes(t *testing.T) {
+	ctx := context.Background()
+	lib := MustOpen(t)
+	asNotes := func(hs []Highlight) []string {
+		var out []string
+		for _, h := range hs {
+			out = append(out, "From test: "+h.Exact+" / "+h.Note)
+		}
+		return out
+	}
+	id := mustAdd(t, lib, hlArticle("https://r.example/a"), AddOptions{Notes: []string{"mine"}, HighlightNotes: asNotes,
+		Highlights: []Highlight{{Exact: "Fishermen live"}, {Exact: "nowhere in this text at all", Note: "n"}}})
+	hs, _ := lib.Highlights(ctx, id)
+	notes, _ := lib.Notes(ctx, id)
+	if len(hs) != 1 || hs[0].Exact != "Fishermen live" || len(notes) != 2 || notes[0].Text != "mine" ||
+		notes[1].Text != "From test: nowhere in this text at all / n" {
+		t.Fatalf("highlights %+v, notes %+v", hs, notes)
+	}
+	if res, _ := lib.Search(ctx, "nowhere", Filter{}); len(res) != 1 {
+		t.Errorf("the note made of a highlight is not searchable: %v", res)
+	}
+	bm := mustAdd(t, lib, &reader.Article{URL: "https://r.example/b"}, AddOptions{Bookmark: true, HighlightNotes: asNotes,
+		Highlights: []Highlight{{Exact: "nowhere in this text at all"}}})
+	hs, _ = lib.Highlights(ctx, bm)
+	notes, _ = lib.Notes(ctx, bm)
+	if len(hs) != 1 || !hs[0].Detached || len(notes) != 0 {
+		t.Fatalf("bookmark: highlights %+v, notes %+v; want the highlight kept detached", hs, notes)
+	}
+	// AddHighlights keeps a bookmark's unplaced ones too
+	n, unplaced, err := lib.AddHighlights(ctx, bm, []Highlight{{Exact: "another passage"}}, false)
+	if err != nil || n != 1 || len(unplaced) != 0 {
+		t.Fatalf("AddHighlights on a bookmark = %d, %v, %v", n, unplaced, err)
+	}
+}

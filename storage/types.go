@@ -150,6 +150,11 @@ type AddOptions struct {
 	// bookmark has no text) is kept detached, to be placed when a later
 	// fetch brings the text (Replace).
 	Highlights []Highlight
+	// HighlightNotes, when set, turns the Highlights not found in the
+	// article's text into notes, its result, stored with Notes (an import
+	// keeps an export's highlights it cannot place as notes). A bookmark's
+	// are kept detached all the same: it has no text yet.
+	HighlightNotes func(unplaced []Highlight) []string
 }
 
 // SearchResult is one hit of a full-text search.
