@@ -68,7 +68,11 @@ func NormalizeURL(raw string) (string, error) {
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
 	}
-	host = strings.TrimSuffix(host, ".")
+	// "host." and "host.." name host; trim them all so normalising is idempotent.
+	host = strings.TrimRight(host, ".")
+	if host == "" {
+		return "", fmt.Errorf("%q has no host name: %w", WithoutCredentials(raw), ErrUnsupportedScheme)
+	}
 	if strings.Contains(host, ":") { // IPv6 literal
 		host = "[" + host + "]"
 	}

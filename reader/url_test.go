@@ -20,6 +20,7 @@ func TestNormalizeURL(t *testing.T) {
 		{"only tracking", "https://example.com/a/?utm_campaign=z", "https://example.com/a"},
 		{"spaces", "  https://example.com/a  ", "https://example.com/a"},
 		{"unicode path", "https://example.com/bài-viết", "https://example.com/b%C3%A0i-vi%E1%BA%BFt"},
+		{"trailing dots", "https://example.com../a", "https://example.com/a"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,6 +32,9 @@ func TestNormalizeURL(t *testing.T) {
 				t.Errorf("NormalizeURL(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+	if got, err := NormalizeURL("http://../a"); err == nil {
+		t.Errorf("NormalizeURL of a host of dots = %q, want an error", got)
 	}
 }
 
