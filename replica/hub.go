@@ -208,9 +208,14 @@ func (c *conn) push(ctx context.Context, db *kivik.DB, docs []any, ids []string)
 	return out, nil
 }
 
-// get returns the current documents ids of db (absent ones left out).
-func (c *conn) get(ctx context.Context, db *kivik.DB, ids []string) (map[string]json.RawMessage, error) {
-	rs := db.AllDocs(ctx, kivik.Params(map[string]any{"keys": ids, "include_docs": true}))
+// get returns the current documents ids of db (absent ones left out),
+// with their attachments inline if asked.
+func (c *conn) get(ctx context.Context, db *kivik.DB, ids []string, attachments bool) (map[string]json.RawMessage, error) {
+	params := map[string]any{"keys": ids, "include_docs": true}
+	if attachments {
+		params["attachments"] = true
+	}
+	rs := db.AllDocs(ctx, kivik.Params(params))
 	defer rs.Close()
 	out := make(map[string]json.RawMessage, len(ids))
 	for rs.Next() {
@@ -228,6 +233,15 @@ func (c *conn) get(ctx context.Context, db *kivik.DB, ids []string) (map[string]
 		return nil, hubErr("read documents", err)
 	}
 	return out, nil
+}
+
+// docCount returns how many documents db holds.
+func (c *conn) docCount(ctx context.Context, db *kivik.DB) (int64, error) {
+	st, err := db.Stats(ctx)
+	if err != nil {
+		return 0, hubErr("read database size", err)
+	}
+	return st.DocCount, nil
 }
 
 // exists returns which of ids db holds.
@@ -258,16 +272,4 @@ func (c *conn) exists(ctx context.Context, db *kivik.DB, ids []string) (map[stri
 type attachment struct {
 	ContentType string `json:"content_type"`
 	Data        []byte `json:"data"`
-}
-
-// getWithAttachments reads a document of db with its attachments inline.
-func (c *conn) getWithAttachments(ctx context.Context, db *kivik.DB, id string, dest any) (found bool, err error) {
-	doc := db.Get(ctx, id, kivik.Param("attachments", true), couchdb.OptionNoMultipartGet())
-	if err := doc.ScanDoc(dest); err != nil {
-		if kivik.HTTPStatus(err) == http.StatusNotFound {
-			return false, nil
-		}
-		return false, hubErr("fetch "+id, err)
-	}
-	return true, nil
 }

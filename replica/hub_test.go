@@ -20,6 +20,9 @@ const childEnv = "FOLIO_REPLICA_CHILD"
 
 var hubServer string
 
+// hubProcess is the test hub started here (nil with FOLIO_TEST_HUB).
+var hubProcess *testhub.Process
+
 // testCreds keeps the password of a FOLIO_TEST_HUB given with one
 // (http://admin:pw@host:5984), for this process and its children.
 var testCreds FileCredentials
@@ -46,14 +49,14 @@ func runWithHub(m *testing.M) int {
 	}
 	hubServer = strings.TrimRight(os.Getenv(testhub.Env), "/")
 	if hubServer == "" {
-		addr, stop, err := testhub.Start()
+		p, err := testhub.Start()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "replica tests need a CouchDB-compatible hub:", err)
 			fmt.Fprintln(os.Stderr, "run `make test` (it installs node and the test hub), or set FOLIO_TEST_HUB=http://127.0.0.1:5984")
 			return 1
 		}
-		defer stop()
-		hubServer = addr
+		defer p.Stop()
+		hubServer, hubProcess = p.Addr, p
 	}
 	return m.Run()
 }

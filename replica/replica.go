@@ -2,12 +2,7 @@ package replica
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/folio-app/folio/storage"
@@ -33,7 +28,7 @@ type Options struct {
 	// Progress, if set, is called as the work goes on (from the syncing
 	// goroutine).
 	Progress func(Progress)
-	// Batch is the number of documents per request (default 500).
+	// Batch is the number of documents per request (default 1000).
 	Batch int
 	// SkipContent leaves the content of pulled articles to a later sync
 	// (the metadata is all there).
@@ -150,56 +145,71 @@ func Setup(ctx context.Context, lib *Library, h Hub, creds Credentials, hc *http
 // first the metadata of every article, then the content it lacks. A
 // failure part way keeps what was done; the next sync goes on from there.
 func Sync(ctx context.Context, lib *Library, opts Options) (Result, error) {
-	var res Result
+	s, done, err := open(ctx, lib, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	defer done()
+	res := s.res
+	if err := s.pull(ctx); err != nil {
+		return *res, err
+	}
+	if err := s.push(ctx); err != nil {
+		return *res, err
+	}
+	if !opts.SkipContent {
+		if err := s.fetch(ctx); err != nil {
+			return *res, err
+		}
+	}
+	if res.Waiting, err = lib.SyncWaiting(ctx); err != nil {
+		return *res, err
+	}
+	res.At = time.Now()
+	if err := lib.SetSyncMeta(ctx, map[string]string{metaLast: timeString(res.At)}); err != nil {
+		return *res, err
+	}
+	return *res, nil
+}
+
+// open connects to the library's hub.
+func open(ctx context.Context, lib *Library, opts Options) (*syncer, func(), error) {
 	url, err := lib.SyncMeta(ctx, metaHub)
 	if err != nil {
-		return res, err
+		return nil, nil, err
 	}
 	if url == "" {
-		return res, ErrNotSetUp
+		return nil, nil, ErrNotSetUp
 	}
 	h := Hub{URL: url}
 	if h.User, err = lib.SyncMeta(ctx, metaUser); err != nil {
-		return res, err
+		return nil, nil, err
 	}
 	if h.User != "" && opts.Credentials != nil {
 		if h.Password, err = opts.Credentials.Password(h.URL, h.User); err != nil {
-			return res, err
+			return nil, nil, err
 		}
 	}
 	c, err := dial(ctx, h, defaultClient(opts.HTTPClient), false)
 	if err != nil {
-		return res, err
+		return nil, nil, err
 	}
-	defer c.close()
 	node, _, err := lib.SyncNode(ctx)
 	if err != nil {
-		return res, err
+		c.close()
+		return nil, nil, err
 	}
-	s := &syncer{lib: lib, c: c, node: node, opts: opts, res: &res}
+	s := &syncer{lib: lib, c: c, node: node, opts: opts, res: &Result{}}
 	if s.opts.Batch <= 0 {
-		s.opts.Batch = 500
+		s.opts.Batch = defaultBatch
 	}
-	if err := s.pull(ctx); err != nil {
-		return res, err
-	}
-	if err := s.push(ctx); err != nil {
-		return res, err
-	}
-	if !opts.SkipContent {
-		if err := s.fetch(ctx); err != nil {
-			return res, err
-		}
-	}
-	if res.Waiting, err = lib.SyncWaiting(ctx); err != nil {
-		return res, err
-	}
-	res.At = time.Now()
-	if err := lib.SetSyncMeta(ctx, map[string]string{metaLast: timeString(res.At)}); err != nil {
-		return res, err
-	}
-	return res, nil
+	return s, c.close, nil
 }
+
+// defaultBatch is the documents per request and per transaction: large
+// enough that round trips and commits cost little, small enough that the
+// window never waits long for the library.
+const defaultBatch = 1000
 
 type syncer struct {
 	lib  *Library
@@ -207,6 +217,11 @@ type syncer struct {
 	node string
 	opts Options
 	res  *Result
+
+	pushTotal, pushDone int
+	// blobsEmpty records whether the content database was empty when the
+	// push began (nil until asked).
+	blobsEmpty *bool
 }
 
 func (s *syncer) progress(phase string, done, total int) {
@@ -299,403 +314,4 @@ func (s *syncer) merge(ctx context.Context, docs map[string]*Doc, meta map[strin
 		}
 		return nil
 	})
-}
-
-// push sends the local changes in batches: content first, then the
-// documents with the revision they were merged from. A document the hub
-// changed meanwhile is fetched, merged and sent again.
-func (s *syncer) push(ctx context.Context) error {
-	total, err := s.lib.SyncPendingCount(ctx)
-	if err != nil {
-		return err
-	}
-	done := 0
-	for stuck := 0; stuck < 5; {
-		entries, err := s.lib.SyncPending(ctx, s.opts.Batch)
-		if err != nil {
-			return err
-		}
-		if len(entries) == 0 {
-			return nil
-		}
-		docs := make(map[string]*Doc, len(entries))
-		for _, e := range entries {
-			d, err := collect(e, s.node)
-			if err != nil {
-				return err
-			}
-			docs[e.UID] = d
-		}
-		if err := s.upload(ctx, entries, docs); err != nil {
-			return err
-		}
-		body := make([]any, 0, len(entries))
-		ids := make([]string, 0, len(entries))
-		for _, e := range entries {
-			var m map[string]any
-			if err := json.Unmarshal(docs[e.UID].Encode(), &m); err != nil {
-				return err
-			}
-			if e.Rev != "" {
-				m["_rev"] = e.Rev
-			}
-			body = append(body, m)
-			ids = append(ids, e.UID)
-		}
-		results, err := s.c.push(ctx, s.c.main, body, ids)
-		if err != nil {
-			return err
-		}
-		var ok []*storage.SyncEntry
-		var conflicts []string
-		var firstErr error
-		for _, e := range entries {
-			r := results[e.UID]
-			switch {
-			case r.conflict:
-				conflicts = append(conflicts, e.UID)
-			case r.err != nil:
-				if firstErr == nil {
-					firstErr = fmt.Errorf("push %s: %w", e.UID, r.err)
-				}
-			default:
-				d := docs[e.UID]
-				out := &storage.SyncOutcome{Doc: d.Encode(), Rev: r.rev}
-				if e.Tag {
-					out.TagName = tagName(d)
-				} else {
-					out.Article = project(d)
-				}
-				e.Out = out
-				ok = append(ok, e)
-			}
-		}
-		if err := s.lib.SyncPushed(ctx, ok); err != nil {
-			return err
-		}
-		s.res.Pushed += len(ok)
-		done += len(ok)
-		s.progress(PhasePush, done, max(total, done))
-		if len(conflicts) > 0 {
-			s.res.Conflicts += len(conflicts)
-			cur, err := s.c.get(ctx, s.c.main, conflicts)
-			if err != nil {
-				return err
-			}
-			remote := make(map[string]*Doc, len(cur))
-			for id, raw := range cur {
-				d, err := ParseDoc(raw)
-				if err != nil {
-					return fmt.Errorf("read %s: %w", id, err)
-				}
-				remote[id] = d
-			}
-			if err := s.merge(ctx, remote, nil); err != nil {
-				return err
-			}
-		}
-		if firstErr != nil {
-			return hubErr("push", firstErr)
-		}
-		if len(ok) == 0 {
-			stuck++
-		} else {
-			stuck = 0
-		}
-	}
-	return fmt.Errorf("push: %w: the hub keeps refusing the same documents", ErrUnreachable)
-}
-
-// contentDoc is a document of the content database: an article's text,
-// HTML, page and image list (id "c-" + ref), or one image ("i-" + hash).
-type contentDoc struct {
-	ID          string                `json:"_id"`
-	Kind        string                `json:"kind"`
-	Images      []blobImage           `json:"images,omitempty"`
-	PageType    string                `json:"page_type,omitempty"`
-	Attachments map[string]attachment `json:"_attachments,omitempty"`
-}
-
-// blobImage is an image of a content document: its link, its hash ("" when
-// its download failed) and the reason.
-type blobImage struct {
-	URL  string `json:"url"`
-	Hash string `json:"hash,omitempty"`
-	Err  string `json:"error,omitempty"`
-}
-
-func toBlobImages(ims []storage.SyncImage) []blobImage {
-	out := make([]blobImage, len(ims))
-	for i, im := range ims {
-		out[i] = blobImage(im)
-	}
-	return out
-}
-
-func fromBlobImages(ims []blobImage) []storage.SyncImage {
-	out := make([]storage.SyncImage, len(ims))
-	for i, im := range ims {
-		out[i] = storage.SyncImage(im)
-	}
-	return out
-}
-
-// upload puts on the hub the content the documents name and it lacks,
-// before the documents themselves: a document never names content the hub
-// does not have.
-func (s *syncer) upload(ctx context.Context, entries []*storage.SyncEntry, docs map[string]*Doc) error {
-	want := make(map[string]string) // blob id → article uid
-	for _, e := range entries {
-		d := docs[e.UID]
-		if e.Local == nil || d.C == nil || d.C.V.Ref == "" || d.C.V.Ref != e.Local.Content.Ref || !d.Alive() {
-			continue
-		}
-		want["c-"+d.C.V.Ref] = e.UID
-	}
-	if len(want) == 0 {
-		return nil
-	}
-	missing, err := s.missing(ctx, sortedKeys(want))
-	if err != nil {
-		return err
-	}
-	var batch []any
-	var batchIDs []string
-	size := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		res, err := s.c.push(ctx, s.c.blobs, batch, batchIDs)
-		if err != nil {
-			return err
-		}
-		var up []string
-		for _, id := range batchIDs {
-			if r := res[id]; r.err == nil {
-				up = append(up, id) // a conflict: already there
-			} else {
-				return hubErr("upload "+id, r.err)
-			}
-		}
-		batch, batchIDs, size = nil, nil, 0
-		return s.lib.SyncBlobsUp(ctx, up)
-	}
-	add := func(id string, d *contentDoc, n int) error {
-		batch = append(batch, d)
-		batchIDs = append(batchIDs, id)
-		if size += n; size > 4<<20 {
-			return flush()
-		}
-		return nil
-	}
-	blobs := make(map[string]*storage.SyncBlob, len(missing))
-	var imgIDs []string
-	for _, id := range missing {
-		b, err := s.lib.SyncBlobOf(ctx, want[id])
-		if err != nil {
-			return err
-		}
-		if "c-"+b.Ref != id {
-			continue // changed here meanwhile: the next push sends it
-		}
-		blobs[id] = b
-		for _, im := range b.Images {
-			if im.Hash != "" {
-				imgIDs = append(imgIDs, "i-"+im.Hash)
-			}
-		}
-	}
-	slices.Sort(imgIDs)
-	imgMissing, err := s.missing(ctx, slices.Compact(imgIDs))
-	if err != nil {
-		return err
-	}
-	for _, iid := range imgMissing {
-		ct, data, err := s.lib.SyncImageData(ctx, iid[2:])
-		if err != nil {
-			return err
-		}
-		if err := add(iid, &contentDoc{ID: iid, Kind: "image", Attachments: map[string]attachment{
-			"data": {ContentType: orDefault(ct, "application/octet-stream"), Data: data}}}, len(data)); err != nil {
-			return err
-		}
-	}
-	// Images go up before the content that names them.
-	if err := flush(); err != nil {
-		return err
-	}
-	for _, id := range missing {
-		b := blobs[id]
-		if b == nil {
-			continue
-		}
-		atts := map[string]attachment{
-			"html": {ContentType: "text/html; charset=utf-8", Data: []byte(b.HTML)},
-			"text": {ContentType: "text/plain; charset=utf-8", Data: []byte(b.Text)},
-		}
-		if b.PageGz != nil {
-			atts["page.gz"] = attachment{ContentType: "application/gzip", Data: b.PageGz}
-		}
-		if err := add(id, &contentDoc{ID: id, Kind: "content", Images: toBlobImages(b.Images), PageType: b.PageType, Attachments: atts},
-			len(b.HTML)+len(b.Text)+len(b.PageGz)); err != nil {
-			return err
-		}
-	}
-	return flush()
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-// missing returns those of ids the hub's content database lacks, asking
-// only about those not recorded as uploaded.
-func (s *syncer) missing(ctx context.Context, ids []string) ([]string, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	known, err := s.lib.SyncBlobsKnown(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	var ask []string
-	for _, id := range ids {
-		if !known[id] {
-			ask = append(ask, id)
-		}
-	}
-	if len(ask) == 0 {
-		return nil, nil
-	}
-	there, err := s.c.exists(ctx, s.c.blobs, ask)
-	if err != nil {
-		return nil, err
-	}
-	var out, found []string
-	for _, id := range ask {
-		if there[id] {
-			found = append(found, id)
-		} else {
-			out = append(out, id)
-		}
-	}
-	if err := s.lib.SyncBlobsUp(ctx, found); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// fetch brings the content of the articles that lack it, a few at a time.
-func (s *syncer) fetch(ctx context.Context) error {
-	total, err := s.lib.SyncWaiting(ctx)
-	if err != nil || total == 0 {
-		return err
-	}
-	after := ""
-	done := 0
-	for {
-		wanted, err := s.lib.SyncWanted(ctx, after, 64)
-		if err != nil {
-			return err
-		}
-		if len(wanted) == 0 {
-			return nil
-		}
-		uids := sortedKeys(wanted)
-		after = uids[len(uids)-1]
-		var (
-			wg      sync.WaitGroup
-			mu      sync.Mutex
-			firstEr error
-			jobs    = make(chan string)
-		)
-		for range 4 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for uid := range jobs {
-					ok, err := s.fetchOne(ctx, uid, wanted[uid])
-					mu.Lock()
-					if err != nil && firstEr == nil {
-						firstEr = err
-					}
-					if ok {
-						s.res.Fetched++
-					}
-					done++
-					s.progress(PhaseContent, done, total)
-					mu.Unlock()
-				}
-			}()
-		}
-		for _, uid := range uids {
-			mu.Lock()
-			stop := firstEr != nil
-			mu.Unlock()
-			if stop || ctx.Err() != nil {
-				break
-			}
-			jobs <- uid
-		}
-		close(jobs)
-		wg.Wait()
-		if firstEr != nil {
-			return firstEr
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-}
-
-// fetchOne fetches and stores one article's content; false if the hub
-// does not have it (yet).
-func (s *syncer) fetchOne(ctx context.Context, uid, ref string) (bool, error) {
-	var cd contentDoc
-	found, err := s.c.getWithAttachments(ctx, s.c.blobs, "c-"+ref, &cd)
-	if err != nil || !found {
-		return false, err
-	}
-	b := &storage.SyncBlob{Ref: ref, HTML: string(cd.Attachments["html"].Data), Text: string(cd.Attachments["text"].Data),
-		Images: fromBlobImages(cd.Images), PageType: cd.PageType}
-	if p, ok := cd.Attachments["page.gz"]; ok {
-		b.PageGz = p.Data
-	}
-	data := make(map[string]storage.SyncImageIn)
-	for _, im := range cd.Images {
-		if im.Hash == "" {
-			continue
-		}
-		if _, ok := data[im.Hash]; ok {
-			continue
-		}
-		have, err := s.lib.SyncHasImage(ctx, im.Hash)
-		if err != nil {
-			return false, err
-		}
-		if have {
-			continue
-		}
-		var idoc contentDoc
-		found, err := s.c.getWithAttachments(ctx, s.c.blobs, "i-"+im.Hash, &idoc)
-		if err != nil {
-			return false, err
-		}
-		if !found {
-			return false, nil
-		}
-		a := idoc.Attachments["data"]
-		data[im.Hash] = storage.SyncImageIn{ContentType: a.ContentType, Data: a.Data}
-	}
-	if err := s.lib.StoreSyncBlob(ctx, uid, b, data); err != nil {
-		if errors.Is(err, storage.ErrInvalid) {
-			return false, nil // damaged on the way: fetched again next time
-		}
-		return false, err
-	}
-	return true, nil
 }

@@ -129,6 +129,9 @@ type txWriter struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 	tags  map[string]tagRef // by tagKey
+	// search holds the search entries sync writes at the end of its
+	// transaction (see flushSearch).
+	search searchQueue
 }
 
 // tagRef is a tag's id and its stored spelling.

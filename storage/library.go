@@ -87,13 +87,16 @@ func SchemaVersion() int {
 
 // dsn builds the connection string. The pragmas are in the DSN because
 // database/sql opens connections as it pleases: a pragma run once on the
-// pool would reach only one of them.
+// pool would reach only one of them. temp_store(2) keeps statement
+// journals in memory: once one outgrew 64 KiB SQLite moved it to a file for
+// the rest of the transaction, and every later statement of a long batch
+// (an import, a sync) wrote its pages there with a system call.
 func dsn(path string) string {
 	// SQLite decodes %XX in URI file names; escape what would end the path.
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	return "file:" + esc + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate" +
-		"&_pragma=mmap_size(268435456)&_pragma=cache_size(-16000)"
+		"&_pragma=mmap_size(268435456)&_pragma=cache_size(-16000)&_pragma=temp_store(2)"
 }
 
 // Open opens the library file at path, creating it and its parent

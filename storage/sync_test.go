@@ -105,7 +105,7 @@ func TestRestoreIsAChange(t *testing.T) {
 	ctx := context.Background()
 	lib := MustOpen(t)
 	id := mustAdd(t, lib, simpleArticle("https://a.example/x", "X", "some text"), AddOptions{})
-	if _, err := lib.SyncPending(ctx, 10); err != nil { // gives it its sync id
+	if _, _, err := lib.SyncPending(ctx, SyncCursor{}, 10); err != nil { // gives it its sync id
 		t.Fatal(err)
 	}
 	clearPending(t, lib)
@@ -119,7 +119,7 @@ func TestRestoreIsAChange(t *testing.T) {
 	if got := pendingFields(t, lib, r.IDs[0]); !slices.Contains(got, SyncNew) {
 		t.Errorf("a restored article records %v, want %q", got, SyncNew)
 	}
-	es, err := lib.SyncPending(ctx, 10)
+	es, _, err := lib.SyncPending(ctx, SyncCursor{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

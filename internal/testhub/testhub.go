@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,9 +29,9 @@ var (
 	once   sync.Once
 	shared string
 	err    error
-	// stop holds the started hub's standard input: were it collected, the
-	// pipe would close and the hub exit.
-	stop func()
+	// started holds the started hub (and its standard input: were it
+	// collected, the pipe would close and the hub exit).
+	started *Process
 )
 
 // Server returns the hub's address (no database), starting the test hub
@@ -40,7 +41,9 @@ func Server(tb testing.TB) string {
 	tb.Helper()
 	once.Do(func() {
 		if shared = strings.TrimRight(os.Getenv(Env), "/"); shared == "" {
-			shared, stop, err = Start()
+			if started, err = Start(); err == nil {
+				shared = started.Addr
+			}
 		}
 	})
 	if err != nil {
@@ -63,37 +66,66 @@ func Name() string {
 	return "t" + hex.EncodeToString(b)
 }
 
+// Process is a test hub started by Start.
+type Process struct {
+	Addr string // http://127.0.0.1:PORT
+	cmd  *exec.Cmd
+	stop func()
+}
+
+// Stop ends the hub and waits for it.
+func (p *Process) Stop() { p.stop() }
+
+// CPU returns the processor time the hub has used so far (0 where /proc
+// cannot tell): benchmarks split a sync's cost between hub and Folio.
+func (p *Process) CPU() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command's closing parenthesis: state is field 3,
+	// utime and stime fields 14 and 15, in clock ticks (100 a second).
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
+
 // Start runs testdata/hub/hub.js with node, installing its packages first
 // if they are missing (npm ci, from the committed lock file).
-func Start() (addr string, stop func(), err error) {
+func Start() (*Process, error) {
 	_, here, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(here), "..", "..", "testdata", "hub")
 	node, err := exec.LookPath("node")
 	if err != nil {
-		return "", nil, fmt.Errorf("node is not installed: %w", err)
+		return nil, fmt.Errorf("node is not installed: %w", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "express-pouchdb")); err != nil {
 		npm := exec.Command("npm", "ci", "--no-audit", "--no-fund", "--silent")
 		npm.Dir = dir
 		if out, err := npm.CombinedOutput(); err != nil {
-			return "", nil, fmt.Errorf("npm ci in %s: %w\n%s", dir, err, out)
+			return nil, fmt.Errorf("npm ci in %s: %w\n%s", dir, err, out)
 		}
 	}
 	cmd := exec.Command(node, "hub.js", "0")
 	cmd.Dir = dir
 	stdin, err := cmd.StdinPipe() // the hub exits when it closes
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	stop = func() {
+	p := &Process{cmd: cmd}
+	p.stop = func() {
 		stdin.Close()
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -116,10 +148,10 @@ func Start() (addr string, stop func(), err error) {
 		io.Copy(io.Discard, stdout)
 	}()
 	select {
-	case addr = <-ready:
-		return addr, stop, nil
+	case p.Addr = <-ready:
+		return p, nil
 	case <-time.After(30 * time.Second):
-		stop()
-		return "", nil, fmt.Errorf("the test hub did not start in 30 s")
+		p.stop()
+		return nil, fmt.Errorf("the test hub did not start in 30 s")
 	}
 }
